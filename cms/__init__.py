@@ -1,0 +1,1 @@
+"""Newsroom CMS: a headless GraphQL content management system for news publishers."""

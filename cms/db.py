@@ -1,0 +1,41 @@
+"""The async engine and its session factory: one engine per process, short sessions per unit of work.
+
+SQLite gets WAL (readers never wait for the writer) and enforced foreign keys on every connection;
+PostgreSQL runs through asyncpg. Both run the same code and the same migrations.
+"""
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from cms.settings import Settings
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def create_engine(settings: Settings) -> AsyncEngine:
+    options: dict[str, Any] = {"echo": settings.sql_echo}
+    if not is_sqlite(settings.database_url):
+        options |= {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True}
+    engine = create_async_engine(settings.database_url, **options)
+    if is_sqlite(settings.database_url):
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)

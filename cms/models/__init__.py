@@ -1,0 +1,63 @@
+"""Every entity, imported here so that the metadata (and Alembic) sees all tables."""
+
+from sqlmodel import SQLModel
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+from cms.models.article import (  # noqa: E402
+    Article,
+    ArticleAuthor,
+    ArticleSlugHistory,
+    ArticleTag,
+    ArticleViewBucket,
+    Revision,
+)
+from cms.models.category import Category, Tag  # noqa: E402
+from cms.models.enums import (  # noqa: E402
+    ArticleStatus,
+    DeliveryStatus,
+    LiveStreamStatus,
+    MediaKind,
+    Role,
+    SubscriberStatus,
+)
+from cms.models.live import LiveStream, ProgrammeSlot  # noqa: E402
+from cms.models.media import Media  # noqa: E402
+from cms.models.newsletter import NewsletterSubscriber  # noqa: E402
+from cms.models.user import AuthToken, User  # noqa: E402
+from cms.models.webhook import AuditEntry, Webhook, WebhookDelivery  # noqa: E402
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "Article",
+    "ArticleAuthor",
+    "ArticleSlugHistory",
+    "ArticleStatus",
+    "ArticleTag",
+    "ArticleViewBucket",
+    "AuditEntry",
+    "AuthToken",
+    "Category",
+    "DeliveryStatus",
+    "LiveStream",
+    "LiveStreamStatus",
+    "Media",
+    "MediaKind",
+    "NewsletterSubscriber",
+    "ProgrammeSlot",
+    "Revision",
+    "Role",
+    "SubscriberStatus",
+    "Tag",
+    "User",
+    "Webhook",
+    "WebhookDelivery",
+    "metadata",
+]

@@ -1,0 +1,55 @@
+"""Column types shared by the entities: UTC-aware timestamps and enums stored as plain strings."""
+
+import enum
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Dialect, Enum, TypeDecorator
+from sqlmodel import Field
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes in UTC and hands them back aware, also on SQLite (which keeps none)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; times are stored as aware UTC")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_public_id() -> str:
+    """13 lowercase hex characters: short enough for a URL, opaque, 52 random bits."""
+    return secrets.token_hex(7)[:13]
+
+
+def timestamp_field(*, nullable: bool = False, index: bool = False, **kwargs: Any) -> Any:
+    """A UTC timestamp column; `default_factory=utcnow` for creation times."""
+    return Field(sa_type=UTCDateTime, nullable=nullable, index=index, **kwargs)
+
+
+def enum_field(enum_type: type[enum.StrEnum], **kwargs: Any) -> Any:
+    """A string column for an enum: adding a value needs no database-specific migration."""
+    length = max(len(member.value) for member in enum_type)
+    column_type = Enum(
+        enum_type,
+        native_enum=False,
+        create_constraint=False,
+        length=max(length, 16),
+        values_callable=lambda members: [member.value for member in members],
+    )
+    return Field(sa_type=column_type, **kwargs)

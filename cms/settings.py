@@ -1,0 +1,72 @@
+"""One settings object for the whole application, read from `CMS_*` variables and `.env`.
+
+The defaults run everything on a laptop with no configuration: a SQLite file, media on disk,
+the site's clock in Tbilisi. Production swaps values, never code.
+"""
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "change-me"
+
+
+class Settings(BaseSettings):
+    """Application settings; every field is an environment variable with the `CMS_` prefix."""
+
+    model_config = SettingsConfigDict(env_prefix="CMS_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    database_url: str = "sqlite+aiosqlite:///./cms.db"
+    redis_url: str | None = None
+    media_root: Path = Path("./media")
+    media_url: str = Field(
+        default="/media/",
+        description="Public URL prefix of stored media; absolute when media sits on a CDN.",
+    )
+    secret_key: str = DEFAULT_SECRET_KEY
+    site_url: str = "http://localhost:8000"
+    timezone: str = "Asia/Tbilisi"
+    default_locale: str = "ka"
+    locales: list[str] = ["ka", "en"]
+    page_size_max: int = 100
+    graphiql: bool | None = None
+    introspection: bool | None = None
+    sql_echo: bool = False
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        ZoneInfo(value)
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Settings":
+        if self.default_locale not in self.locales:
+            raise ValueError(f"default_locale {self.default_locale!r} is not in locales")
+        if self.env == "production" and self.secret_key == DEFAULT_SECRET_KEY:
+            raise ValueError("CMS_SECRET_KEY must be set to a random value in production")
+        return self
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.env == "development" if self.graphiql is None else self.graphiql
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return self.env == "development" if self.introspection is None else self.introspection
+
+    def media_url_for(self, key: str) -> str:
+        """Absolute URL of a stored file, so frontends on other hosts can use it as is."""
+        base = self.media_url
+        if base.startswith("/"):
+            base = self.site_url.rstrip("/") + base
+        return base.rstrip("/") + "/" + key

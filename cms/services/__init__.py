@@ -1,0 +1,1 @@
+"""Use cases: plain async functions with a keyword-only session, shared by GraphQL, CLI and jobs."""

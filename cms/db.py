@@ -1,4 +1,4 @@
-"""The async engine and its session factory: one engine per process, short sessions per unit of work.
+"""The async engine and its session factory: one engine a process, short sessions per unit of work.
 
 SQLite gets WAL (readers never wait for the writer) and enforced foreign keys on every connection;
 PostgreSQL runs through asyncpg. Both run the same code and the same migrations.
@@ -8,7 +8,12 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from cms.settings import Settings

@@ -10,7 +10,7 @@ from sqlmodel import Field
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """Stores aware datetimes in UTC and hands them back aware, also on SQLite (which keeps none)."""
+    """Stores aware datetimes in UTC and returns them aware, also on SQLite (which has no zones)."""
 
     impl = DateTime(timezone=True)
     cache_ok = True

@@ -1,0 +1,197 @@
+"""Reading articles: the one visibility rule, feeds paged by keyset, lookups and batch loads.
+
+Feeds are ordered newest first by `(published_at, id)`, both descending, and paged by keyset on
+that pair: a deep page costs the same as the first, and a story published while a reader scrolls
+does not shift the pages they have yet to see.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, func, or_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from cms.models import Article, ArticleAuthor, ArticleSlugHistory, ArticleStatus, ArticleTag, User
+from cms.models import Tag as TagEntity
+from cms.services.viewer import Viewer
+
+
+@dataclass(frozen=True, slots=True)
+class FeedKey:
+    """The position of an article in a feed."""
+
+    published_at: datetime
+    id: int
+
+    @classmethod
+    def of(cls, article: Article) -> "FeedKey":
+        assert article.published_at is not None
+        assert article.id is not None
+        return cls(article.published_at, article.id)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    locale: str | None = None
+    category_ids: tuple[int, ...] | None = None
+    tag_id: int | None = None
+    featured: bool | None = None
+
+
+def visible_articles(viewer: Viewer) -> Select[Article]:
+    """Every query that can reach an article starts here: readers see published articles only."""
+    query = select(Article)
+    if not viewer.sees_unpublished:
+        query = query.where(col(Article.status) == ArticleStatus.PUBLISHED)
+    return query
+
+
+def _feed(viewer: Viewer, filters: ArticleFilter) -> Select[Article]:
+    query = visible_articles(viewer).where(col(Article.published_at).is_not(None))
+    if filters.locale is not None:
+        query = query.where(col(Article.locale) == filters.locale)
+    if filters.category_ids is not None:
+        query = query.where(col(Article.category_id).in_(filters.category_ids))
+    if filters.tag_id is not None:
+        query = query.join(ArticleTag, col(ArticleTag.article_id) == col(Article.id)).where(
+            col(ArticleTag.tag_id) == filters.tag_id
+        )
+    if filters.featured is not None:
+        query = query.where(col(Article.is_featured) == filters.featured)
+    return query
+
+
+async def feed_page(
+    *,
+    session: AsyncSession,
+    viewer: Viewer,
+    filters: ArticleFilter,
+    first: int,
+    after: FeedKey | None = None,
+) -> tuple[list[Article], bool]:
+    """Up to `first` articles after `after`, and whether more follow."""
+    query = _feed(viewer, filters)
+    if after is not None:
+        query = query.where(
+            or_(
+                col(Article.published_at) < after.published_at,
+                and_(col(Article.published_at) == after.published_at, col(Article.id) < after.id),
+            )
+        )
+    query = query.order_by(col(Article.published_at).desc(), col(Article.id).desc()).limit(
+        first + 1
+    )
+    rows = list((await session.scalars(query)).all())
+    return rows[:first], len(rows) > first
+
+
+async def feed_count(*, session: AsyncSession, viewer: Viewer, filters: ArticleFilter) -> int:
+    query = _feed(viewer, filters).with_only_columns(func.count()).order_by(None)
+    return (await session.scalar(query)) or 0
+
+
+async def article_by_public_id(
+    *, session: AsyncSession, viewer: Viewer, public_id: str
+) -> Article | None:
+    query = visible_articles(viewer).where(col(Article.public_id) == public_id)
+    return (await session.scalars(query)).first()
+
+
+async def articles_by_public_ids(
+    *, session: AsyncSession, viewer: Viewer, public_ids: Sequence[str]
+) -> dict[str, Article]:
+    query = visible_articles(viewer).where(col(Article.public_id).in_(public_ids))
+    return {article.public_id: article for article in await session.scalars(query)}
+
+
+async def article_by_slug(
+    *, session: AsyncSession, viewer: Viewer, locale: str, slug: str
+) -> Article | None:
+    """The article with this slug now, or else the one that used to have it (old links resolve)."""
+    current = visible_articles(viewer).where(
+        col(Article.locale) == locale, col(Article.slug) == slug
+    )
+    article = (await session.scalars(current)).first()
+    if article is not None:
+        return article
+    former = (
+        visible_articles(viewer)
+        .join(ArticleSlugHistory, col(ArticleSlugHistory.article_id) == col(Article.id))
+        .where(col(ArticleSlugHistory.locale) == locale, col(ArticleSlugHistory.slug) == slug)
+    )
+    return (await session.scalars(former)).first()
+
+
+async def related_by_category(
+    *, session: AsyncSession, viewer: Viewer, category_ids: Sequence[int], per_category: int
+) -> dict[int, list[Article]]:
+    """The newest visible articles of each category, in one statement for many categories."""
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=col(Article.category_id),
+            order_by=(col(Article.published_at).desc(), col(Article.id).desc()),
+        )
+        .label("rank")
+    )
+    ranked = (
+        _feed(viewer, ArticleFilter(category_ids=tuple(category_ids))).add_columns(rank).subquery()
+    )
+    query = select(Article).from_statement(
+        ranked.select()
+        .where(ranked.c.rank <= per_category)
+        .order_by(ranked.c.category_id, ranked.c.rank)
+    )
+    grouped: dict[int, list[Article]] = defaultdict(list)
+    for article in await session.scalars(query):
+        assert article.category_id is not None
+        grouped[article.category_id].append(article)
+    return grouped
+
+
+async def translations_by_group(
+    *, session: AsyncSession, viewer: Viewer, groups: Sequence[str]
+) -> dict[str, list[Article]]:
+    query = (
+        visible_articles(viewer)
+        .where(col(Article.translation_group).in_(groups))
+        .order_by(col(Article.locale))
+    )
+    grouped: dict[str, list[Article]] = defaultdict(list)
+    for article in await session.scalars(query):
+        assert article.translation_group is not None
+        grouped[article.translation_group].append(article)
+    return grouped
+
+
+async def tags_by_article_ids(
+    *, session: AsyncSession, article_ids: Sequence[int]
+) -> dict[int, list[TagEntity]]:
+    query = (
+        select(col(ArticleTag.article_id), TagEntity)
+        .join(TagEntity, col(TagEntity.id) == col(ArticleTag.tag_id))
+        .where(col(ArticleTag.article_id).in_(article_ids))
+        .order_by(col(ArticleTag.article_id), col(ArticleTag.position), col(TagEntity.id))
+    )
+    grouped: dict[int, list[TagEntity]] = defaultdict(list)
+    for article_id, tag in await session.execute(query):
+        grouped[article_id].append(tag)
+    return grouped
+
+
+async def authors_by_article_ids(
+    *, session: AsyncSession, article_ids: Sequence[int]
+) -> dict[int, list[User]]:
+    query = (
+        select(col(ArticleAuthor.article_id), User)
+        .join(User, col(User.id) == col(ArticleAuthor.user_id))
+        .where(col(ArticleAuthor.article_id).in_(article_ids))
+        .order_by(col(ArticleAuthor.article_id), col(ArticleAuthor.position), col(User.id))
+    )
+    grouped: dict[int, list[User]] = defaultdict(list)
+    for article_id, user in await session.execute(query):
+        grouped[article_id].append(user)
+    return grouped

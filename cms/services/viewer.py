@@ -1,0 +1,20 @@
+"""Who is asking. Visibility rules take a viewer, so that no query path decides on its own."""
+
+from dataclasses import dataclass
+
+from cms.models import Role, User
+
+_SEES_UNPUBLISHED = frozenset({Role.ADMIN, Role.EDITOR})
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    user: User | None = None
+
+    @property
+    def sees_unpublished(self) -> bool:
+        """Editors and admins review every article; readers see published ones only."""
+        return self.user is not None and self.user.is_active and self.user.role in _SEES_UNPUBLISHED
+
+
+ANONYMOUS = Viewer()

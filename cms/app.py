@@ -1,0 +1,83 @@
+"""The composition root: builds the Starlette app from settings, mounts GraphQL, media and health.
+
+The only module of `cms/` that imports `schema/`.
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from cms.db import create_engine, create_sessionmaker
+from cms.settings import Settings
+from schema import build_schema
+from schema.context import Context
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    """GraphQL over HTTP (GET and POST) and WebSocket at one path, GraphiQL for browsers."""
+
+    def __init__(self, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> None:
+        super().__init__(
+            build_schema(settings),
+            graphql_ide="graphiql" if settings.graphiql_enabled else None,
+            allow_queries_via_get=True,
+        )
+        self.settings = settings
+        self.sessions = sessions
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        return Context(settings=self.settings, sessions=self.sessions)
+
+
+class ImmutableMedia(StaticFiles):
+    """Stored media have content-addressed names, so a response may be cached for good."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code == 200:
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+    engine = create_engine(settings)
+    sessions = create_sessionmaker(engine)
+    settings.media_root.mkdir(parents=True, exist_ok=True)
+
+    async def healthz(request: Request) -> JSONResponse:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        return JSONResponse({"status": "ok"})
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    graphql = GraphQLApp(settings, sessions)
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+            Mount("/media", ImmutableMedia(directory=settings.media_root), name="media"),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = sessions
+    return app

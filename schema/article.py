@@ -1,0 +1,232 @@
+"""The public article type, its connection, and the feed resolver every article list shares."""
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry import relay
+
+from cms.models import Article as ArticleEntity
+from cms.services import articles as article_service
+from cms.services.articles import ArticleFilter, FeedKey
+from schema.context import Info
+from schema.loaders import RelatedKey
+from schema.media import Media, load_media
+from schema.pagination import check_first, decode_cursor, encode_cursor
+
+if TYPE_CHECKING:
+    from schema.author import Author
+    from schema.category import Category, Tag
+
+RELATED_MAX = 20
+
+
+@strawberry.type(description="A news article in one language.")
+class Article(relay.Node):
+    node_id: relay.NodeID[str]
+    public_id: str = strawberry.field(
+        description="Opaque public id: 13 lowercase hex characters, stable for the article's life."
+    )
+    locale: str = strawberry.field(description="Language of the article: `ka` or `en`.")
+    slug: str = strawberry.field(
+        description="The article's current URL slug, unique per locale. When the article was "
+        "found by an old slug, this differs from the one asked for: redirect to it."
+    )
+    title: str = strawberry.field(description="Headline.")
+    lead: str = strawberry.field(description="The opening summary shown under the headline.")
+    body: str = strawberry.field(
+        description="Sanitised HTML: paragraphs, sub-headings, quotations, links and media."
+    )
+    plain_text: str = strawberry.field(description="The body as plain text, one block a line.")
+    reading_time_minutes: int = strawberry.field(description="Estimated minutes to read.")
+    published_at: datetime | None = strawberry.field(
+        description="When it was published, ISO-8601 in UTC; null only for unpublished articles."
+    )
+    updated_at: datetime = strawberry.field(description="Last edit, ISO-8601 in UTC.")
+    views: int = strawberry.field(description="How many times readers opened it.")
+    source_name: str | None = strawberry.field(
+        description='Where the story comes from, for the attribution line ("… reports").'
+    )
+    source_url: str | None = strawberry.field(description="Link to the source, when it has one.")
+    is_featured: bool = strawberry.field(description="Picked by editors for the top of the site.")
+    seo_title: str = strawberry.field(description="Title for search engines and link previews.")
+    seo_description: str = strawberry.field(
+        description="Description for search engines and link previews."
+    )
+    entity_id: strawberry.Private[int]
+    category_id: strawberry.Private[int | None]
+    cover_id: strawberry.Private[int | None]
+    translation_group: strawberry.Private[str | None]
+    breaking_until: strawberry.Private[datetime | None]
+    is_breaking_flag: strawberry.Private[bool]
+
+    @classmethod
+    def from_entity(cls, article: ArticleEntity) -> "Article":
+        assert article.id is not None
+        return cls(
+            node_id=article.public_id,
+            public_id=article.public_id,
+            locale=article.locale,
+            slug=article.slug,
+            title=article.title,
+            lead=article.lead,
+            body=article.body,
+            plain_text=article.body_text,
+            reading_time_minutes=article.reading_time_minutes,
+            published_at=article.published_at,
+            updated_at=article.updated_at,
+            views=article.views,
+            source_name=article.source_name,
+            source_url=article.source_url,
+            is_featured=article.is_featured,
+            seo_title=article.seo_title or article.title,
+            seo_description=article.seo_description or article.lead,
+            entity_id=article.id,
+            category_id=article.category_id,
+            cover_id=article.cover_id,
+            translation_group=article.translation_group,
+            breaking_until=article.breaking_until,
+            is_breaking_flag=article.is_breaking,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list["Article | None"]:
+        ids = list(node_ids)
+        async with info.context.sessions() as session:
+            found = await article_service.articles_by_public_ids(
+                session=session, viewer=info.context.viewer, public_ids=ids
+            )
+        return [cls.from_entity(found[i]) if i in found else None for i in ids]
+
+    @strawberry.field(
+        description="When it was published, in the site's time zone (for display), "
+        "ISO-8601 with offset."
+    )
+    def published_at_local(self, info: Info) -> datetime | None:
+        if self.published_at is None:
+            return None
+        return self.published_at.astimezone(info.context.settings.zone)
+
+    @strawberry.field(description="Breaking news right now: the flag is set and has not expired.")
+    def is_breaking(self) -> bool:
+        return self.is_breaking_flag and (
+            self.breaking_until is None or self.breaking_until > datetime.now(UTC)
+        )
+
+    @strawberry.field(description="The primary category.")
+    async def category(
+        self, info: Info
+    ) -> Annotated["Category", strawberry.lazy("schema.category")] | None:
+        from schema.category import Category
+
+        if self.category_id is None:
+            return None
+        tree = await info.context.loaders.category_tree()
+        entity = tree.by_id.get(self.category_id)
+        return Category.from_entity(entity, self.locale) if entity is not None else None
+
+    @strawberry.field(description="Tags, in the order editors gave them.")
+    async def tags(self, info: Info) -> list[Annotated["Tag", strawberry.lazy("schema.category")]]:
+        from schema.category import Tag
+
+        tags = await info.context.loaders.tags_by_article_id.load(self.entity_id)
+        return [Tag.from_entity(tag, self.locale) for tag in tags]
+
+    @strawberry.field(description="Authors' public bylines, in order.")
+    async def authors(
+        self, info: Info
+    ) -> list[Annotated["Author", strawberry.lazy("schema.author")]]:
+        from schema.author import Author
+
+        users = await info.context.loaders.authors_by_article_id.load(self.entity_id)
+        return [Author.from_entity(user) for user in users if user.is_active]
+
+    @strawberry.field(description="The cover image.")
+    async def cover(self, info: Info) -> Media | None:
+        return await load_media(info, self.cover_id)
+
+    @strawberry.field(
+        description="The newest other published articles of the same category, newest first."
+    )
+    async def related(
+        self,
+        info: Info,
+        first: Annotated[
+            int, strawberry.argument(description=f"How many, at most {RELATED_MAX}.")
+        ] = 5,
+    ) -> list["Article"]:
+        check_first(first, RELATED_MAX)
+        if self.category_id is None or first == 0:
+            return []
+        key = RelatedKey(category_id=self.category_id, count=first + 1)
+        newest = await info.context.loaders.newest_by_category.load(key)
+        return [Article.from_entity(a) for a in newest if a.id != self.entity_id][:first]
+
+    @strawberry.field(description="The same story in the other languages, for a language switch.")
+    async def translations(self, info: Info) -> list["Article"]:
+        if self.translation_group is None:
+            return []
+        group = await info.context.loaders.translations_by_group.load(self.translation_group)
+        return [Article.from_entity(a) for a in group if a.id != self.entity_id]
+
+
+@strawberry.type(description="An article in a list, with the cursor to continue after it.")
+class ArticleEdge:
+    cursor: str = strawberry.field(description="Pass as `after` to get the articles after this.")
+    node: Article = strawberry.field(description="The article.")
+
+
+@strawberry.type(description="A page of articles, newest published first.")
+class ArticleConnection:
+    edges: list[ArticleEdge] = strawberry.field(description="The articles of this page.")
+    page_info: relay.PageInfo = strawberry.field(description="Where this page sits in the list.")
+    filters: strawberry.Private[ArticleFilter]
+
+    @strawberry.field(description="How many articles the whole list holds, across all pages.")
+    async def total_count(self, info: Info) -> int:
+        async with info.context.sessions() as session:
+            return await article_service.feed_count(
+                session=session, viewer=info.context.viewer, filters=self.filters
+            )
+
+    @strawberry.field(description="The articles of this page, for clients that skip the edges.")
+    def nodes(self) -> list[Article]:
+        return [edge.node for edge in self.edges]
+
+
+FirstArgument = Annotated[
+    int, strawberry.argument(description="Page size, at most 100 (more is refused).")
+]
+AfterArgument = Annotated[
+    str | None, strawberry.argument(description="The `endCursor` of the previous page.")
+]
+
+
+async def resolve_feed(
+    info: Info, filters: ArticleFilter, first: int, after: str | None
+) -> ArticleConnection:
+    """One page of a feed; every article connection of the schema goes through here."""
+    check_first(first, info.context.settings.page_size_max)
+    position = decode_cursor(after) if after is not None else None
+    async with info.context.sessions() as session:
+        rows, has_next = await article_service.feed_page(
+            session=session,
+            viewer=info.context.viewer,
+            filters=filters,
+            first=first,
+            after=position,
+        )
+    edges = [
+        ArticleEdge(cursor=encode_cursor(FeedKey.of(row)), node=Article.from_entity(row))
+        for row in rows
+    ]
+    page_info = relay.PageInfo(
+        has_next_page=has_next,
+        has_previous_page=position is not None,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+    return ArticleConnection(edges=edges, page_info=page_info, filters=filters)

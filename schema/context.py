@@ -1,0 +1,25 @@
+"""The per-request context: settings, the session factory, who is asking, and the loaders."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from cms.services.viewer import ANONYMOUS, Viewer
+from cms.settings import Settings
+from schema.loaders import Loaders
+
+
+@dataclass
+class Context:
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    viewer: Viewer = ANONYMOUS
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.sessions, self.viewer)
+
+
+Info = strawberry.Info[Context, Any]

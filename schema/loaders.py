@@ -1,0 +1,124 @@
+"""Per-request DataLoaders: every relation a list can reach is fetched in one batch per field.
+
+Each batch opens its own short session, because Strawberry resolves sibling fields concurrently
+and one `AsyncSession` cannot run two statements at once.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from strawberry.dataloader import DataLoader
+
+from cms.models import Article, LiveStream, Media, ProgrammeSlot, Tag, User
+from cms.services import articles as article_service
+from cms.services import categories as category_service
+from cms.services import live as live_service
+from cms.services import media as media_service
+from cms.services.categories import CategoryTree
+from cms.services.viewer import Viewer
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedKey:
+    category_id: int
+    count: int
+
+
+def _loader(
+    sessions: Sessions,
+    fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[Mapping[K, V]]],
+    missing: Callable[[], V],
+) -> DataLoader[K, V]:
+    """A loader that fetches a batch in one session and fills absent keys with `missing()`."""
+
+    async def load(keys: list[K]) -> list[V]:
+        async with sessions() as session:
+            found = await fetch(session, keys)
+        return [found.get(key, missing()) for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def _none() -> None:
+    return None
+
+
+@dataclass
+class Loaders:
+    """The loaders of one request, named for what they map."""
+
+    sessions: Sessions
+    viewer: Viewer
+    media_by_id: DataLoader[int, Media | None] = field(init=False)
+    tags_by_article_id: DataLoader[int, list[Tag]] = field(init=False)
+    authors_by_article_id: DataLoader[int, list[User]] = field(init=False)
+    newest_by_category: DataLoader[RelatedKey, list[Article]] = field(init=False)
+    translations_by_group: DataLoader[str, list[Article]] = field(init=False)
+    upcoming_slots_by_stream_id: DataLoader[int, list[ProgrammeSlot]] = field(init=False)
+    stream_by_id: DataLoader[int, LiveStream | None] = field(init=False)
+    _category_tree: asyncio.Task[CategoryTree] | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        sessions, viewer = self.sessions, self.viewer
+        self.media_by_id = _loader(
+            sessions, lambda s, ids: media_service.media_by_ids(session=s, ids=ids), _none
+        )
+        self.tags_by_article_id = _loader(
+            sessions,
+            lambda s, ids: article_service.tags_by_article_ids(session=s, article_ids=ids),
+            list,
+        )
+        self.authors_by_article_id = _loader(
+            sessions,
+            lambda s, ids: article_service.authors_by_article_ids(session=s, article_ids=ids),
+            list,
+        )
+        self.translations_by_group = _loader(
+            sessions,
+            lambda s, groups: article_service.translations_by_group(
+                session=s, viewer=viewer, groups=groups
+            ),
+            list,
+        )
+        self.newest_by_category = DataLoader(load_fn=self._newest_by_category)
+        self.upcoming_slots_by_stream_id = DataLoader(load_fn=self._upcoming_slots)
+        self.stream_by_id = _loader(
+            sessions, lambda s, ids: live_service.streams_by_ids(session=s, ids=ids), _none
+        )
+
+    def category_tree(self) -> Awaitable[CategoryTree]:
+        """All categories, read once per request however many fields ask."""
+        if self._category_tree is None:
+            self._category_tree = asyncio.ensure_future(self._read_category_tree())
+        return self._category_tree
+
+    async def _read_category_tree(self) -> CategoryTree:
+        async with self.sessions() as session:
+            return await category_service.category_tree(session=session)
+
+    async def _newest_by_category(self, keys: list[RelatedKey]) -> list[list[Article]]:
+        deepest = max(key.count for key in keys)
+        async with self.sessions() as session:
+            found = await article_service.related_by_category(
+                session=session,
+                viewer=self.viewer,
+                category_ids=sorted({key.category_id for key in keys}),
+                per_category=deepest,
+            )
+        return [found.get(key.category_id, [])[: key.count] for key in keys]
+
+    async def _upcoming_slots(self, stream_ids: list[int]) -> list[list[ProgrammeSlot]]:
+        async with self.sessions() as session:
+            found = await live_service.upcoming_slots(
+                session=session, stream_ids=stream_ids, at=datetime.now(UTC)
+            )
+        return [found.get(stream_id, []) for stream_id in stream_ids]

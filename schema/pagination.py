@@ -1,0 +1,47 @@
+"""Relay cursor connections paged by keyset: a cursor names a position, never an offset.
+
+A cursor is opaque to clients (base64 of the position); a malformed one is an error that says so,
+and `first` above the cap is refused rather than silently cut.
+"""
+
+import base64
+import binascii
+from datetime import datetime
+
+from graphql import GraphQLError
+
+from cms.services.articles import FeedKey
+from schema.errors import bad_input
+
+_PREFIX = "feed:"
+
+
+def encode_cursor(key: FeedKey) -> str:
+    raw = f"{_PREFIX}{key.published_at.isoformat()}|{key.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def decode_cursor(cursor: str) -> FeedKey:
+    try:
+        raw = base64.urlsafe_b64decode(cursor.encode()).decode()
+        if not raw.startswith(_PREFIX):
+            raise ValueError(cursor)
+        moment, _, ident = raw.removeprefix(_PREFIX).partition("|")
+        published_at = datetime.fromisoformat(moment)
+        if published_at.tzinfo is None:
+            raise ValueError(cursor)
+        return FeedKey(published_at, int(ident))
+    except (ValueError, UnicodeDecodeError, binascii.Error) as error:
+        raise invalid_cursor(cursor) from error
+
+
+def invalid_cursor(cursor: str) -> GraphQLError:
+    return bad_input(
+        f"Invalid cursor {cursor[:40]!r}: pass the `endCursor` of a previous page unchanged."
+    )
+
+
+def check_first(first: int, cap: int) -> int:
+    if not 0 <= first <= cap:
+        raise bad_input(f"`first` must be between 0 and {cap}; got {first}. Page with `after`.")
+    return first

@@ -1,0 +1,161 @@
+"""Public queries for frontend apps: feeds, one article, the menu, tags and live TV.
+
+Readers see published content only; every path below reaches articles through the services'
+single visibility rule.
+"""
+
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+
+from cms.services import articles as article_service
+from cms.services import categories as category_service
+from cms.services import live as live_service
+from cms.services.articles import ArticleFilter
+from schema.article import AfterArgument, Article, ArticleConnection, FirstArgument, resolve_feed
+from schema.category import Category, LocaleArgument, Tag
+from schema.context import Info
+from schema.errors import bad_input
+from schema.live import LiveStream
+from schema.locale import checked_locale
+
+
+@strawberry.type(description="Everything a frontend can read. Only published content is public.")
+class Query:
+    node: relay.Node | None = relay.node(
+        description="Any object by its global `id` (Relay); null when it does not exist "
+        "or is not public."
+    )
+
+    @strawberry.field(description="Published articles, newest first, in pages (the home feed).")
+    async def articles(
+        self,
+        info: Info,
+        first: FirstArgument = 20,
+        after: AfterArgument = None,
+        locale: LocaleArgument = None,
+        category: Annotated[
+            str | None,
+            strawberry.argument(description="Only this category (by slug) and those below it."),
+        ] = None,
+        tag: Annotated[
+            str | None, strawberry.argument(description="Only articles with this tag (by slug).")
+        ] = None,
+        featured: Annotated[
+            bool | None,
+            strawberry.argument(description="true: only featured articles; false: only others."),
+        ] = None,
+    ) -> ArticleConnection:
+        category_ids = tag_id = None
+        if category is not None:
+            tree = await info.context.loaders.category_tree()
+            if category not in tree.by_slug:
+                raise bad_input(f"No category with slug {category!r}; see `categories`.")
+            category_ids = tree.with_descendants(tree.by_slug[category])
+        if tag is not None:
+            async with info.context.sessions() as session:
+                found = await category_service.tag_by_slug(session=session, slug=tag)
+            if found is None:
+                raise bad_input(f"No tag with slug {tag!r}.")
+            tag_id = found.id
+        filters = ArticleFilter(
+            locale=checked_locale(info, locale),
+            category_ids=category_ids,
+            tag_id=tag_id,
+            featured=featured,
+        )
+        return await resolve_feed(info, filters, first, after)
+
+    @strawberry.field(
+        description="One published article, by `publicId` or by `slug` (with `locale`). "
+        "An old slug still finds the article: compare `slug` and redirect. Null when none."
+    )
+    async def article(
+        self,
+        info: Info,
+        public_id: Annotated[
+            str | None, strawberry.argument(description="The 13-character public id.")
+        ] = None,
+        slug: Annotated[str | None, strawberry.argument(description="The URL slug.")] = None,
+        locale: Annotated[
+            str | None,
+            strawberry.argument(description="The slug's locale; the site's default if omitted."),
+        ] = None,
+    ) -> Article | None:
+        if (public_id is None) == (slug is None):
+            raise bad_input("Give exactly one of `publicId` or `slug`.")
+        chosen = checked_locale(info, locale) or info.context.settings.default_locale
+        async with info.context.sessions() as session:
+            if public_id is not None:
+                found = await article_service.article_by_public_id(
+                    session=session, viewer=info.context.viewer, public_id=public_id
+                )
+            else:
+                assert slug is not None
+                found = await article_service.article_by_slug(
+                    session=session, viewer=info.context.viewer, locale=chosen, slug=slug
+                )
+        return Article.from_entity(found) if found is not None else None
+
+    @strawberry.field(description="The category tree: top-level categories with their children.")
+    async def categories(
+        self,
+        info: Info,
+        locale: Annotated[
+            str | None, strawberry.argument(description="Language of the names.")
+        ] = None,
+        menu_only: Annotated[
+            bool, strawberry.argument(description="Only categories shown in the site's menu.")
+        ] = False,
+    ) -> list[Category]:
+        chosen = checked_locale(info, locale)
+        tree = await info.context.loaders.category_tree()
+        return [
+            Category.from_entity(root, chosen)
+            for root in tree.roots
+            if root.show_in_menu or not menu_only
+        ]
+
+    @strawberry.field(description="One category by slug, with its article feed. Null when none.")
+    async def category(
+        self,
+        info: Info,
+        slug: Annotated[str, strawberry.argument(description="The category's slug.")],
+        locale: Annotated[
+            str | None, strawberry.argument(description="Language of names and articles.")
+        ] = None,
+    ) -> Category | None:
+        chosen = checked_locale(info, locale)
+        tree = await info.context.loaders.category_tree()
+        found = tree.by_slug.get(slug)
+        return Category.from_entity(found, chosen) if found is not None else None
+
+    @strawberry.field(description="One tag by slug, with its article feed. Null when none.")
+    async def tag(
+        self,
+        info: Info,
+        slug: Annotated[str, strawberry.argument(description="The tag's slug.")],
+        locale: Annotated[
+            str | None, strawberry.argument(description="Language of the name and articles.")
+        ] = None,
+    ) -> Tag | None:
+        chosen = checked_locale(info, locale)
+        async with info.context.sessions() as session:
+            found = await category_service.tag_by_slug(session=session, slug=slug)
+        return Tag.from_entity(found, chosen) if found is not None else None
+
+    @strawberry.field(description="All live channels and broadcasts, the primary channel first.")
+    async def live_streams(self, info: Info) -> list[LiveStream]:
+        async with info.context.sessions() as session:
+            streams = await live_service.live_streams(session=session)
+        return [LiveStream.from_entity(stream) for stream in streams]
+
+    @strawberry.field(
+        description="The primary channel behind the site's TV Live link: whether it is on air, "
+        "where to play it, and what is on now and next. Null when no channel is primary."
+    )
+    async def live_now(self, info: Info) -> LiveStream | None:
+        async with info.context.sessions() as session:
+            stream = await live_service.primary_stream(session=session)
+        return LiveStream.from_entity(stream) if stream is not None else None

@@ -7,12 +7,12 @@
 import asyncio
 from typing import Any
 
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from alembic import context
-from alembic.autogenerate.api import AutogenContext
 from cms.models import metadata
 from cms.models.columns import UTCDateTime
 from cms.settings import Settings

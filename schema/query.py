@@ -4,7 +4,8 @@ Readers see published content only; every path below reaches articles through th
 single visibility rule.
 """
 
-from typing import Annotated
+import inspect
+from typing import Annotated, cast
 
 import strawberry
 from strawberry import relay
@@ -23,10 +24,21 @@ from schema.locale import checked_locale
 
 @strawberry.type(description="Everything a frontend can read. Only published content is public.")
 class Query:
-    node: relay.Node | None = relay.node(
+    @strawberry.field(
         description="Any object by its global `id` (Relay); null when it does not exist "
         "or is not public."
     )
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[relay.GlobalID, strawberry.argument(description="A global `id`.")],
+    ) -> relay.Node | None:
+        try:
+            node_type = id.resolve_type(info)
+        except relay.GlobalIDValueError as error:
+            raise bad_input(f"Invalid id {str(id)!r}: it names no type with ids.") from error
+        found = node_type.resolve_node(id.node_id, info=info, required=False)
+        return cast("relay.Node | None", await found if inspect.isawaitable(found) else found)
 
     @strawberry.field(description="Published articles, newest first, in pages (the home feed).")
     async def articles(

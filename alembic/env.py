@@ -21,7 +21,7 @@ config = context.config
 
 
 def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | bool:
-    """Render our UTC column as a plain timezone-aware DateTime, so migrations import no app code."""
+    """Render our UTC column as a plain aware DateTime, so migrations import no app code."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False

@@ -5,7 +5,9 @@ The only module of `cms/` that imports `schema/`.
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
@@ -16,6 +18,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionResult
 
 from cms.db import create_engine, create_sessionmaker
 from cms.settings import Settings
@@ -34,6 +38,17 @@ class GraphQLApp(GraphQL[Context, None]):
         )
         self.settings = settings
         self.sessions = sessions
+
+    async def execute_single(  # type: ignore[override]
+        self, request: Request, request_adapter: AsyncHTTPRequestAdapter, **kwargs: Any
+    ) -> ExecutionResult:
+        """GraphQL over HTTP: a mutation sent with GET is answered 405, not 400."""
+        try:
+            return await super().execute_single(request, request_adapter, **kwargs)
+        except HTTPException as error:
+            if isinstance(error.__cause__, InvalidOperationTypeError):
+                raise HTTPException(405, "Send mutations with POST, not GET.") from error
+            raise
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

@@ -5,7 +5,7 @@ single visibility rule.
 """
 
 import inspect
-from typing import Annotated, cast
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -38,7 +38,7 @@ class Query:
         except relay.GlobalIDValueError as error:
             raise bad_input(f"Invalid id {str(id)!r}: it names no type with ids.") from error
         found = node_type.resolve_node(id.node_id, info=info, required=False)
-        return cast("relay.Node | None", await found if inspect.isawaitable(found) else found)
+        return await found if inspect.isawaitable(found) else found
 
     @strawberry.field(description="Published articles, newest first, in pages (the home feed).")
     async def articles(

@@ -71,12 +71,12 @@ async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture
-async def sessions(engine: AsyncEngine) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+async def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """A session factory on an emptied database."""
     async with engine.begin() as connection:
         for table in reversed(metadata.sorted_tables):
             await connection.execute(table.delete())
-    yield create_sessionmaker(engine)
+    return create_sessionmaker(engine)
 
 
 @pytest.fixture

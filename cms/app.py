@@ -18,6 +18,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http.parse_content_type import parse_content_type
+from strawberry.http import GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
@@ -38,6 +40,16 @@ class GraphQLApp(GraphQL[Context, None]):
         )
         self.settings = settings
         self.sessions = sessions
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """GraphQL over HTTP: a POST body that is not JSON is answered 415, not 400."""
+        if request.method == "POST":
+            media_type, _ = parse_content_type(request.content_type or "")
+            if media_type not in ("application/json", "multipart/form-data"):
+                raise HTTPException(415, "Send the operation as application/json.")
+        return await super().parse_http_body(request)
 
     async def execute_single(  # type: ignore[override]
         self, request: Request, request_adapter: AsyncHTTPRequestAdapter, **kwargs: Any

@@ -1,0 +1,163 @@
+"""One article by public id or slug, with everything an article page shows."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cms.models import ArticleSlugHistory, ArticleStatus, User
+from cms.services.viewer import Viewer
+from tests.builders import make_article, make_category, make_media, make_tag, make_user
+from tests.conftest import Gql
+
+ARTICLE = """
+query Article($publicId: String, $slug: String, $locale: String) {
+  article(publicId: $publicId, slug: $slug, locale: $locale) {
+    publicId slug title lead body readingTimeMinutes views sourceName sourceUrl
+    publishedAt publishedAtLocal
+    category { name slug }
+    tags { name slug }
+    authors { name }
+    cover { url width height alt caption credit }
+    related(first: 2) { title }
+    translations { locale title }
+  }
+}
+"""
+
+
+async def test_article_page_by_public_id(session: AsyncSession, gql: Gql) -> None:
+    economy = await make_category(
+        session, slug="economy", names={"ka": "ეკონომიკა", "en": "Economy"}
+    )
+    wine = await make_tag(session, slug="wine", names={"ka": "ღვინო", "en": "Wine"})
+    author = await make_user(session, display_name="Nino Beridze")
+    cover = await make_media(session, storage_key="ab/cd/cover.jpg", alt="Vineyard", credit="Desk")
+    article = await make_article(
+        session,
+        title="Wine exports rise",
+        category_id=economy.id,
+        cover_id=cover.id,
+        source_name="Business Desk",
+        source_url="https://news.example/desk",
+        views=42,
+        tags=[wine],
+        authors=[author],
+    )
+    await session.commit()
+
+    result = await gql(ARTICLE, {"publicId": article.public_id})
+
+    assert result.errors is None, result.errors
+    page = result.data["article"]
+    assert page["title"] == "Wine exports rise"
+    assert len(page["publicId"]) == 13
+    assert page["category"] == {"name": "Economy", "slug": "economy"}
+    assert page["tags"] == [{"name": "Wine", "slug": "wine"}]
+    assert page["authors"] == [{"name": "Nino Beridze"}]
+    assert page["cover"]["url"] == "https://news.example/media/ab/cd/cover.jpg"
+    assert (page["cover"]["width"], page["cover"]["alt"], page["cover"]["credit"]) == (
+        1200,
+        "Vineyard",
+        "Desk",
+    )
+    assert (page["sourceName"], page["views"]) == ("Business Desk", 42)
+
+
+async def test_times_carry_offsets_and_local_time_is_tbilisi(
+    session: AsyncSession, gql: Gql
+) -> None:
+    article = await make_article(session)
+    await session.commit()
+
+    page = (await gql(ARTICLE, {"publicId": article.public_id})).data["article"]
+
+    assert page["publishedAt"].endswith("+00:00")
+    assert page["publishedAtLocal"].endswith("+04:00")
+
+
+async def test_names_follow_the_articles_language(session: AsyncSession, gql: Gql) -> None:
+    economy = await make_category(session, names={"ka": "ეკონომიკა", "en": "Economy"})
+    article = await make_article(session, locale="ka", slug="pasebi", category_id=economy.id)
+    await session.commit()
+
+    page = (await gql(ARTICLE, {"slug": "pasebi", "locale": "ka"})).data["article"]
+
+    assert page["publicId"] == article.public_id
+    assert page["category"]["name"] == "ეკონომიკა"
+
+
+async def test_an_old_slug_finds_the_article_and_gives_the_current_one(
+    session: AsyncSession, gql: Gql
+) -> None:
+    article = await make_article(session, slug="new-slug")
+    session.add(ArticleSlugHistory(article_id=article.id, locale="en", slug="old-slug"))
+    await session.commit()
+
+    page = (await gql(ARTICLE, {"slug": "old-slug", "locale": "en"})).data["article"]
+
+    assert page["slug"] == "new-slug"
+
+
+async def test_unknown_or_unpublished_article_is_null(session: AsyncSession, gql: Gql) -> None:
+    draft = await make_article(session, slug="draft", status=ArticleStatus.DRAFT)
+    await session.commit()
+
+    for variables in (
+        {"publicId": draft.public_id},
+        {"slug": "draft", "locale": "en"},
+        {"publicId": "0000000000000"},
+        {"slug": "nowhere", "locale": "en"},
+    ):
+        result = await gql(ARTICLE, variables)
+        assert result.errors is None
+        assert result.data == {"article": None}
+
+
+async def test_editors_see_drafts_readers_do_not(session: AsyncSession, gql: Gql) -> None:
+    draft = await make_article(session, status=ArticleStatus.DRAFT)
+    editor: User = await make_user(session, role="EDITOR")
+    await session.commit()
+
+    as_editor = await gql(ARTICLE, {"publicId": draft.public_id}, viewer=Viewer(editor))
+
+    assert as_editor.data["article"]["publicId"] == draft.public_id
+
+
+async def test_related_are_newest_published_of_the_category_without_itself(
+    session: AsyncSession, gql: Gql
+) -> None:
+    economy = await make_category(session)
+    other = await make_category(session)
+    older = await make_article(session, title="Older", category_id=economy.id)
+    article = await make_article(session, title="This", category_id=economy.id)
+    await make_article(session, title="Newer", category_id=economy.id)
+    await make_article(session, title="Newest", category_id=economy.id)
+    await make_article(session, title="Elsewhere", category_id=other.id)
+    await make_article(session, title="Draft", category_id=economy.id, status=ArticleStatus.DRAFT)
+    await session.commit()
+
+    page = (await gql(ARTICLE, {"publicId": article.public_id})).data["article"]
+
+    assert [r["title"] for r in page["related"]] == ["Newest", "Newer"]
+    related_of_older = (await gql(ARTICLE, {"publicId": older.public_id})).data["article"]
+    assert [r["title"] for r in related_of_older["related"]] == ["Newest", "Newer"]
+
+
+async def test_translations_link_the_languages_of_one_story(
+    session: AsyncSession, gql: Gql
+) -> None:
+    english = await make_article(session, title="Prices", translation_group="g1")
+    await make_article(session, title="ფასები", locale="ka", translation_group="g1")
+    await make_article(
+        session, title="Draft", locale="ka", translation_group="g1", status=ArticleStatus.DRAFT
+    )
+    await session.commit()
+
+    page = (await gql(ARTICLE, {"publicId": english.public_id})).data["article"]
+
+    assert page["translations"] == [{"locale": "ka", "title": "ფასები"}]
+
+
+async def test_asking_by_both_or_neither_key_is_an_error(gql: Gql) -> None:
+    for variables in ({}, {"publicId": "0123456789abc", "slug": "x"}):
+        result = await gql(ARTICLE, variables)
+        assert result.errors is not None
+        assert result.errors[0].message == "Give exactly one of `publicId` or `slug`."

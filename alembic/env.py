@@ -5,7 +5,7 @@
 """
 
 import asyncio
-from typing import Any
+from typing import Any, Literal
 
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import pool
@@ -20,7 +20,7 @@ from cms.settings import Settings
 config = context.config
 
 
-def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | bool:
+def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     """Render our UTC column as a plain aware DateTime, so migrations import no app code."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

@@ -1,8 +1,9 @@
 """Async builders for test data: sensible defaults, any field overridable."""
 
 import itertools
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,11 +23,12 @@ from cms.models import (
     User,
 )
 
+T = TypeVar("T")
 _serial = itertools.count(1)
 BASE_TIME = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
 
-async def _add(session: AsyncSession, entity: Any) -> Any:
+async def _add(session: AsyncSession, entity: T) -> T:
     session.add(entity)
     await session.flush()
     return entity
@@ -76,8 +78,8 @@ async def make_user(session: AsyncSession, **overrides: Any) -> User:
 async def make_article(
     session: AsyncSession,
     *,
-    tags: list[Tag] = (),  # type: ignore[assignment]
-    authors: list[User] = (),  # type: ignore[assignment]
+    tags: Sequence[Tag] = (),
+    authors: Sequence[User] = (),
     **overrides: Any,
 ) -> Article:
     """A published article by default, each one a minute newer than the one before."""
@@ -96,9 +98,12 @@ async def make_article(
         else None,
     }
     article = await _add(session, Article(**(values | overrides)))
+    assert article.id is not None
     for position, tag in enumerate(tags):
+        assert tag.id is not None
         session.add(ArticleTag(article_id=article.id, tag_id=tag.id, position=position))
     for position, user in enumerate(authors):
+        assert user.id is not None
         session.add(ArticleAuthor(article_id=article.id, user_id=user.id, position=position))
     await session.flush()
     return article

@@ -5,15 +5,17 @@ import os
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]
 import httpx
 import pytest
+from graphql import GraphQLError
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from strawberry.types import ExecutionResult
+from strawberry import Schema
 
 from cms.app import create_app
 from cms.db import create_engine, create_sessionmaker
@@ -27,7 +29,16 @@ from schema.context import Context
 POSTGRES_ADMIN_URL = os.environ.get("CMS_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_ADMIN_URL else [])
 
-Gql = Callable[..., Awaitable[ExecutionResult]]
+
+@dataclass(frozen=True, slots=True)
+class GqlResult:
+    """An execution result with `data` loosely typed, as tests index into it freely."""
+
+    data: Any
+    errors: list[GraphQLError] | None
+
+
+Gql = Callable[..., Awaitable[GqlResult]]
 
 
 def _asyncpg_dsn(url: str) -> str:
@@ -55,7 +66,7 @@ async def database_url(
 @pytest.fixture(scope="session")
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         database_url=database_url,
         media_root=tmp_path_factory.mktemp("media"),
         site_url="https://news.example",
@@ -86,7 +97,7 @@ async def session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[A
 
 
 @pytest.fixture(scope="session")
-def graphql_schema(settings: Settings) -> Any:
+def graphql_schema(settings: Settings) -> Schema:
     return build_schema(settings)
 
 
@@ -96,9 +107,12 @@ def gql(graphql_schema: Any, settings: Settings, sessions: async_sessionmaker[As
 
     async def run(
         query: str, variables: dict[str, Any] | None = None, viewer: Viewer = ANONYMOUS
-    ) -> ExecutionResult:
+    ) -> GqlResult:
         context = Context(settings=settings, sessions=sessions, viewer=viewer)
-        return await graphql_schema.execute(query, variable_values=variables, context_value=context)
+        result = await graphql_schema.execute(
+            query, variable_values=variables, context_value=context
+        )
+        return GqlResult(data=result.data, errors=result.errors)
 
     return run
 

@@ -88,6 +88,7 @@ async def test_an_old_slug_finds_the_article_and_gives_the_current_one(
     session: AsyncSession, gql: Gql
 ) -> None:
     article = await make_article(session, slug="new-slug")
+    assert article.id is not None
     session.add(ArticleSlugHistory(article_id=article.id, locale="en", slug="old-slug"))
     await session.commit()
 

@@ -6,6 +6,8 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import DisableIntrospection, MaskErrors, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+from strawberry.utils.logging import StrawberryLogger
 
 from cms.errors import CmsError
 from cms.settings import Settings
@@ -18,6 +20,17 @@ def _unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, (GraphQLError, CmsError))
 
 
+class NewsroomSchema(strawberry.Schema):
+    """Logs only unexpected errors, with their trace; a caller's mistake is not an incident."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            if _unexpected(error):
+                StrawberryLogger.error(error, execution_context)
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = []
     if not settings.introspection_enabled:
@@ -26,7 +39,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions.append(
             lambda: MaskErrors(should_mask_error=_unexpected, error_message="Unexpected error.")
         )
-    return strawberry.Schema(
+    return NewsroomSchema(
         query=Query,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=settings.env == "production"),

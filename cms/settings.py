@@ -37,6 +37,20 @@ class Settings(BaseSettings):
     graphiql: bool | None = None
     introspection: bool | None = None
     sql_echo: bool = False
+    session_ttl_hours: int = 12
+    login_slowdown_after: int = 3
+    login_slowdown_seconds: float = 1.0
+    login_lockout_after: int = 10
+    login_lockout_minutes: int = 15
+    preview_ttl_minutes: int = 60
+    scheduler_interval_seconds: float = 5.0
+    embed_hosts: list[str] = [
+        "www.youtube.com",
+        "www.youtube-nocookie.com",
+        "player.vimeo.com",
+        "www.facebook.com",
+        "platform.twitter.com",
+    ]
 
     @field_validator("timezone")
     @classmethod

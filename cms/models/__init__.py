@@ -30,7 +30,7 @@ from cms.models.enums import (  # noqa: E402
 from cms.models.live import LiveStream, ProgrammeSlot  # noqa: E402
 from cms.models.media import Media  # noqa: E402
 from cms.models.newsletter import NewsletterSubscriber  # noqa: E402
-from cms.models.user import AuthToken, User  # noqa: E402
+from cms.models.user import AuthToken, LoginFailure, User  # noqa: E402
 from cms.models.webhook import AuditEntry, Webhook, WebhookDelivery  # noqa: E402
 
 metadata = SQLModel.metadata
@@ -48,6 +48,7 @@ __all__ = [
     "DeliveryStatus",
     "LiveStream",
     "LiveStreamStatus",
+    "LoginFailure",
     "Media",
     "MediaKind",
     "NewsletterSubscriber",

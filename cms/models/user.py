@@ -31,3 +31,14 @@ class AuthToken(SQLModel, table=True):
     created_at: datetime = timestamp_field(default_factory=utcnow)
     expires_at: datetime = timestamp_field()
     revoked_at: datetime | None = timestamp_field(nullable=True, default=None)
+
+
+class LoginFailure(SQLModel, table=True):
+    """Failed sign-ins counted per account and per address, shared by every worker."""
+
+    __tablename__ = "login_failure"
+
+    key: str = Field(primary_key=True, max_length=400)
+    failures: int = Field(default=0)
+    last_failure_at: datetime = timestamp_field(default_factory=utcnow)
+    locked_until: datetime | None = timestamp_field(nullable=True, default=None)

@@ -1,0 +1,1 @@
+"""The benchmark: a seeded dataset, ceilings to compare against, and a wrk driver (never a test)."""

@@ -1,0 +1,75 @@
+"""Signing in and out: opaque random tokens, stored only as SHA-256 hashes, expiring, revocable."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select, update
+
+from cms.errors import CmsError
+from cms.models import AuthToken, User
+from cms.models.columns import utcnow
+from cms.services import login_throttle
+from cms.services.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+from cms.settings import Settings
+
+WRONG_CREDENTIALS = "Wrong email or password."
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def login(
+    *, session: AsyncSession, settings: Settings, email: str, password: str, address: str | None
+) -> tuple[str, User]:
+    """A new session token for valid credentials; the same answer for unknown and wrong ones."""
+    keys = login_throttle.throttle_keys(email, address)
+    await login_throttle.check_allowed(session=session, settings=settings, keys=keys)
+    query = select(User).where(col(User.email) == email.strip().lower())
+    user = (await session.scalars(query)).first()
+    valid = verify_password(user.password_hash if user else DUMMY_HASH, password)
+    if user is None or not valid or not user.is_active:
+        await login_throttle.record_failure(session=session, settings=settings, keys=keys)
+        await session.commit()
+        raise CmsError(WRONG_CREDENTIALS, field="password")
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    await login_throttle.clear(session=session, keys=keys)
+    user.last_login_at = utcnow()
+    token = secrets.token_urlsafe(32)
+    assert user.id is not None
+    session.add(
+        AuthToken(
+            user_id=user.id,
+            token_hash=token_digest(token),
+            expires_at=utcnow() + timedelta(hours=settings.session_ttl_hours),
+        )
+    )
+    await session.commit()
+    return token, user
+
+
+async def user_for_token(*, session: AsyncSession, token: str) -> User | None:
+    """The active user a live token belongs to, or None."""
+    query = (
+        select(User)
+        .join(AuthToken, col(AuthToken.user_id) == col(User.id))
+        .where(
+            col(AuthToken.token_hash) == token_digest(token),
+            col(AuthToken.revoked_at).is_(None),
+            col(AuthToken.expires_at) > utcnow(),
+            col(User.is_active),
+        )
+    )
+    return (await session.scalars(query)).first()
+
+
+async def logout(*, session: AsyncSession, token: str) -> None:
+    await session.execute(
+        update(AuthToken)
+        .where(col(AuthToken.token_hash) == token_digest(token))
+        .values(revoked_at=utcnow())
+    )
+    await session.commit()

@@ -3,8 +3,9 @@
 The only module of `cms/` that imports `schema/`.
 """
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -24,8 +25,10 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from cms.db import create_engine, create_sessionmaker
+from cms.services import scheduling
 from cms.settings import Settings
 from schema import build_schema
+from schema.auth_context import presented_token, viewer_for
 from schema.context import Context
 
 
@@ -65,7 +68,15 @@ class GraphQLApp(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        return Context(settings=self.settings, sessions=self.sessions)
+        token = presented_token(request, self.settings)
+        return Context(
+            settings=self.settings,
+            sessions=self.sessions,
+            viewer=await viewer_for(token, self.sessions),
+            token=token,
+            connection=request,
+            response=response if isinstance(response, Response) else None,
+        )
 
 
 class ImmutableMedia(StaticFiles):
@@ -91,7 +102,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        scheduler = None
+        if settings.scheduler_interval_seconds > 0:
+            scheduler = asyncio.create_task(
+                scheduling.run_forever(sessions, settings.scheduler_interval_seconds)
+            )
         yield
+        if scheduler is not None:
+            scheduler.cancel()
+            with suppress(asyncio.CancelledError):
+                await scheduler
         await engine.dispose()
 
     graphql = GraphQLApp(settings, sessions)

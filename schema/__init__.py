@@ -11,6 +11,7 @@ from strawberry.utils.logging import StrawberryLogger
 
 from cms.errors import CmsError
 from cms.settings import Settings
+from schema.mutation import Mutation
 from schema.query import Query
 
 
@@ -41,6 +42,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         )
     return NewsroomSchema(
         query=Query,
+        mutation=Mutation,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=settings.env == "production"),
     )

@@ -1,7 +1,7 @@
 """The public article type, its connection, and the feed resolver every article list shares."""
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -9,17 +9,22 @@ from strawberry import relay
 
 from cms.models import Article as ArticleEntity
 from cms.services import articles as article_service
+from cms.services import editorial as editorial_service
 from cms.services.articles import ArticleFilter, FeedKey
 from schema.context import Info
+from schema.enums import ArticleStatus
 from schema.loaders import RelatedKey
 from schema.media import Media, load_media
 from schema.pagination import check_first, decode_cursor, encode_cursor
+from schema.permissions import SIGNED_IN
 
 if TYPE_CHECKING:
     from schema.author import Author
     from schema.category import Category, Tag
+    from schema.revision import Revision
 
 RELATED_MAX = 20
+OVERDUE_AFTER = timedelta(minutes=1)
 
 
 @strawberry.type(description="A news article in one language.")
@@ -54,6 +59,18 @@ class Article(relay.Node):
     seo_description: str = strawberry.field(
         description="Description for search engines and link previews."
     )
+    status: ArticleStatus = strawberry.field(
+        description="DRAFT, IN_REVIEW, SCHEDULED, PUBLISHED or ARCHIVED; readers only ever "
+        "see PUBLISHED."
+    )
+    version: int = strawberry.field(
+        description="Increases with every save; pass it back to `updateArticle` so that "
+        "nobody's changes are overwritten unseen."
+    )
+    scheduled_at: datetime | None = strawberry.field(
+        description="When a SCHEDULED article will be published, ISO-8601 in UTC."
+    )
+    created_at: datetime = strawberry.field(description="When it was first saved, in UTC.")
     entity_id: strawberry.Private[int]
     category_id: strawberry.Private[int | None]
     cover_id: strawberry.Private[int | None]
@@ -82,6 +99,10 @@ class Article(relay.Node):
             is_featured=article.is_featured,
             seo_title=article.seo_title or article.title,
             seo_description=article.seo_description or article.lead,
+            status=ArticleStatus(article.status.value),
+            version=article.version,
+            scheduled_at=article.scheduled_at,
+            created_at=article.created_at,
             entity_id=article.id,
             category_id=article.category_id,
             cover_id=article.cover_id,
@@ -109,6 +130,30 @@ class Article(relay.Node):
         if self.published_at is None:
             return None
         return self.published_at.astimezone(info.context.settings.zone)
+
+    @strawberry.field(
+        description="A SCHEDULED article whose time has passed by more than a minute: the "
+        "scheduler is late or stopped."
+    )
+    def is_overdue(self) -> bool:
+        return (
+            self.status is ArticleStatus.SCHEDULED
+            and self.scheduled_at is not None
+            and self.scheduled_at < datetime.now(UTC) - OVERDUE_AFTER
+        )
+
+    @strawberry.field(
+        description="Every saved state, newest first (staff only).",
+        permission_classes=[SIGNED_IN],
+    )
+    async def revisions(
+        self, info: Info
+    ) -> list[Annotated["Revision", strawberry.lazy("schema.revision")]]:
+        from schema.revision import Revision
+
+        async with info.context.sessions() as session:
+            rows = await editorial_service.revisions(session, self.entity_id)
+        return [Revision.from_entity(row) for row in rows]
 
     @strawberry.field(description="Breaking news right now: the flag is set and has not expired.")
     def is_breaking(self) -> bool:
@@ -220,7 +265,9 @@ async def resolve_feed(
             after=position,
         )
     edges = [
-        ArticleEdge(cursor=encode_cursor(FeedKey.of(row)), node=Article.from_entity(row))
+        ArticleEdge(
+            cursor=encode_cursor(FeedKey.of(row, filters.order)), node=Article.from_entity(row)
+        )
         for row in rows
     ]
     page_info = relay.PageInfo(

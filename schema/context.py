@@ -5,6 +5,8 @@ from typing import Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.requests import HTTPConnection
+from starlette.responses import Response
 
 from cms.services.viewer import ANONYMOUS, Viewer
 from cms.settings import Settings
@@ -16,10 +18,18 @@ class Context:
     settings: Settings
     sessions: async_sessionmaker[AsyncSession]
     viewer: Viewer = ANONYMOUS
+    token: str | None = None
+    connection: HTTPConnection | None = None
+    response: Response | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.sessions, self.viewer)
+
+    @property
+    def client_address(self) -> str | None:
+        client = self.connection.client if self.connection else None
+        return client.host if client else None
 
 
 Info = strawberry.Info[Context, Any]

@@ -19,3 +19,32 @@ class LiveStreamStatus(Enum):
     LIVE = strawberry.enum_value("LIVE", description="On air now.")
     ENDED = strawberry.enum_value("ENDED", description="Was on air and has finished.")
     OFFLINE = strawberry.enum_value("OFFLINE", description="A channel that is not broadcasting.")
+
+
+@strawberry.enum(description="Where an article is in its life; only PUBLISHED is public.")
+class ArticleStatus(Enum):
+    DRAFT = strawberry.enum_value("DRAFT", description="Being written; only staff see it.")
+    IN_REVIEW = strawberry.enum_value("IN_REVIEW", description="Sent to editors for review.")
+    SCHEDULED = strawberry.enum_value(
+        "SCHEDULED", description="Will be published at `scheduledAt`."
+    )
+    PUBLISHED = strawberry.enum_value("PUBLISHED", description="Live on the site.")
+    ARCHIVED = strawberry.enum_value("ARCHIVED", description="Taken off the site, kept on file.")
+
+
+@strawberry.enum(description="A staff member's role, which decides what they may do.")
+class Role(Enum):
+    ADMIN = strawberry.enum_value("ADMIN", description="Everything, including users.")
+    EDITOR = strawberry.enum_value(
+        "EDITOR", description="All articles, categories, tags, media and live streams."
+    )
+    AUTHOR = strawberry.enum_value("AUTHOR", description="Writes and publishes own articles.")
+    CONTRIBUTOR = strawberry.enum_value(
+        "CONTRIBUTOR", description="Writes own drafts and sends them for review."
+    )
+
+
+@strawberry.enum(description="How an article body is written.")
+class BodyFormat(Enum):
+    HTML = strawberry.enum_value("HTML", description="HTML; sanitised to the allowed elements.")
+    MARKDOWN = strawberry.enum_value("MARKDOWN", description="Markdown, converted to HTML.")

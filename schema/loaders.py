@@ -18,6 +18,7 @@ from cms.services import articles as article_service
 from cms.services import categories as category_service
 from cms.services import live as live_service
 from cms.services import media as media_service
+from cms.services import users as user_service
 from cms.services.categories import CategoryTree
 from cms.services.viewer import Viewer
 
@@ -65,6 +66,7 @@ class Loaders:
     translations_by_group: DataLoader[str, list[Article]] = field(init=False)
     upcoming_slots_by_stream_id: DataLoader[int, list[ProgrammeSlot]] = field(init=False)
     stream_by_id: DataLoader[int, LiveStream | None] = field(init=False)
+    user_by_id: DataLoader[int, User | None] = field(init=False)
     _category_tree: asyncio.Task[CategoryTree] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
@@ -93,6 +95,9 @@ class Loaders:
         self.upcoming_slots_by_stream_id = DataLoader(load_fn=self._upcoming_slots)
         self.stream_by_id = _loader(
             sessions, lambda s, ids: live_service.streams_by_ids(session=s, ids=ids), _none
+        )
+        self.user_by_id = _loader(
+            sessions, lambda s, ids: user_service.active_users_by_ids(session=s, ids=ids), _none
         )
 
     def category_tree(self) -> Awaitable[CategoryTree]:

@@ -17,7 +17,7 @@ _PREFIX = "feed:"
 
 
 def encode_cursor(key: FeedKey) -> str:
-    raw = f"{_PREFIX}{key.published_at.isoformat()}|{key.id}"
+    raw = f"{_PREFIX}{key.moment.isoformat()}|{key.id}"
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
@@ -27,10 +27,10 @@ def decode_cursor(cursor: str) -> FeedKey:
         if not raw.startswith(_PREFIX):
             raise ValueError(cursor)
         moment, _, ident = raw.removeprefix(_PREFIX).partition("|")
-        published_at = datetime.fromisoformat(moment)
-        if published_at.tzinfo is None:
+        at = datetime.fromisoformat(moment)
+        if at.tzinfo is None:
             raise ValueError(cursor)
-        return FeedKey(published_at, int(ident))
+        return FeedKey(at, int(ident))
     except (ValueError, UnicodeDecodeError, binascii.Error) as error:
         raise invalid_cursor(cursor) from error
 

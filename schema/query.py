@@ -13,17 +13,20 @@ from strawberry import relay
 from cms.services import articles as article_service
 from cms.services import categories as category_service
 from cms.services import live as live_service
+from cms.services import preview as preview_service
 from cms.services.articles import ArticleFilter
+from cms.services.viewer import PREVIEWER
 from schema.article import AfterArgument, Article, ArticleConnection, FirstArgument, resolve_feed
 from schema.category import Category, LocaleArgument, Tag
 from schema.context import Info
+from schema.editor_queries import EditorQueries
 from schema.errors import bad_input
 from schema.live import LiveStream
 from schema.locale import checked_locale
 
 
-@strawberry.type(description="Everything a frontend can read. Only published content is public.")
-class Query:
+@strawberry.type
+class PublicQueries:
     @strawberry.field(
         description="Any object by its global `id` (Relay); null when it does not exist "
         "or is not public."
@@ -94,14 +97,29 @@ class Query:
             str | None,
             strawberry.argument(description="The slug's locale; the site's default if omitted."),
         ] = None,
+        preview_token: Annotated[
+            str | None,
+            strawberry.argument(
+                description="A token from `createPreviewToken`: shows that one article "
+                "(with its `publicId`) even while unpublished."
+            ),
+        ] = None,
     ) -> Article | None:
         if (public_id is None) == (slug is None):
             raise bad_input("Give exactly one of `publicId` or `slug`.")
         chosen = checked_locale(info, locale) or info.context.settings.default_locale
+        viewer = info.context.viewer
+        if preview_token is not None:
+            named = preview_service.article_named_by(info.context.settings, preview_token)
+            if named is None or named != public_id:
+                raise bad_input(
+                    "The preview token is invalid or expired, or names another article."
+                )
+            viewer = PREVIEWER
         async with info.context.sessions() as session:
             if public_id is not None:
                 found = await article_service.article_by_public_id(
-                    session=session, viewer=info.context.viewer, public_id=public_id
+                    session=session, viewer=viewer, public_id=public_id
                 )
             else:
                 assert slug is not None
@@ -171,3 +189,11 @@ class Query:
         async with info.context.sessions() as session:
             stream = await live_service.primary_stream(session=session)
         return LiveStream.from_entity(stream) if stream is not None else None
+
+
+@strawberry.type(
+    description="Everything that can be read. Frontends use the public fields, which show "
+    "published content only; staff fields (`me`, `editorialArticles`, `auditLog`) need a sign-in."
+)
+class Query(PublicQueries, EditorQueries):
+    pass

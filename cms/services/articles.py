@@ -1,14 +1,15 @@
 """Reading articles: the one visibility rule, feeds paged by keyset, lookups and batch loads.
 
-Feeds are ordered newest first by `(published_at, id)`, both descending, and paged by keyset on
-that pair: a deep page costs the same as the first, and a story published while a reader scrolls
-does not shift the pages they have yet to see.
+Feeds are ordered newest first by `(published_at, id)` (staff lists by `updated_at`), both
+descending, and paged by keyset on that pair: a deep page costs the same as the first, and a
+story published while a reader scrolls does not shift the pages they have yet to see.
 """
 
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Select, and_, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,38 +20,59 @@ from cms.models import Tag as TagEntity
 from cms.services.viewer import Viewer
 
 
+class FeedOrder(StrEnum):
+    """The time a feed is ordered by, newest first."""
+
+    PUBLISHED = "published_at"
+    UPDATED = "updated_at"
+
+
 @dataclass(frozen=True, slots=True)
 class FeedKey:
-    """The position of an article in a feed."""
+    """The position of an article in a feed: its time in the feed's order, then its id."""
 
-    published_at: datetime
+    moment: datetime
     id: int
 
     @classmethod
-    def of(cls, article: Article) -> "FeedKey":
-        assert article.published_at is not None
+    def of(cls, article: Article, order: FeedOrder = FeedOrder.PUBLISHED) -> "FeedKey":
+        moment = getattr(article, order.value)
+        assert moment is not None
         assert article.id is not None
-        return cls(article.published_at, article.id)
+        return cls(moment, article.id)
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleFilter:
+    """What a feed holds. Feeds list published articles unless a staff list asks for others."""
+
     locale: str | None = None
     category_ids: tuple[int, ...] | None = None
     tag_id: int | None = None
     featured: bool | None = None
+    statuses: tuple[ArticleStatus, ...] = (ArticleStatus.PUBLISHED,)
+    created_by_id: int | None = None
+    scheduled_before: datetime | None = None
+    order: FeedOrder = FeedOrder.PUBLISHED
 
 
 def visible_articles(viewer: Viewer) -> Select[Article]:
-    """Every query that can reach an article starts here: readers see published articles only."""
+    """Every query that can reach an article starts here: readers see published articles,
+    writers also their own, editors everything."""
     query = select(Article)
-    if not viewer.sees_unpublished:
-        query = query.where(col(Article.status) == ArticleStatus.PUBLISHED)
-    return query
+    if viewer.sees_unpublished:
+        return query
+    published = col(Article.status) == ArticleStatus.PUBLISHED
+    if viewer.user is not None and viewer.user.is_active:
+        return query.where(or_(published, col(Article.created_by_id) == viewer.user.id))
+    return query.where(published)
 
 
 def _feed(viewer: Viewer, filters: ArticleFilter) -> Select[Article]:
-    query = visible_articles(viewer).where(col(Article.published_at).is_not(None))
+    moment = getattr(Article, filters.order.value)
+    query = visible_articles(viewer).where(
+        col(moment).is_not(None), col(Article.status).in_(filters.statuses)
+    )
     if filters.locale is not None:
         query = query.where(col(Article.locale) == filters.locale)
     if filters.category_ids is not None:
@@ -61,6 +83,10 @@ def _feed(viewer: Viewer, filters: ArticleFilter) -> Select[Article]:
         )
     if filters.featured is not None:
         query = query.where(col(Article.is_featured) == filters.featured)
+    if filters.created_by_id is not None:
+        query = query.where(col(Article.created_by_id) == filters.created_by_id)
+    if filters.scheduled_before is not None:
+        query = query.where(col(Article.scheduled_at) < filters.scheduled_before)
     return query
 
 
@@ -73,17 +99,13 @@ async def feed_page(
     after: FeedKey | None = None,
 ) -> tuple[list[Article], bool]:
     """Up to `first` articles after `after`, and whether more follow."""
+    moment = col(getattr(Article, filters.order.value))
     query = _feed(viewer, filters)
     if after is not None:
         query = query.where(
-            or_(
-                col(Article.published_at) < after.published_at,
-                and_(col(Article.published_at) == after.published_at, col(Article.id) < after.id),
-            )
+            or_(moment < after.moment, and_(moment == after.moment, col(Article.id) < after.id))
         )
-    query = query.order_by(col(Article.published_at).desc(), col(Article.id).desc()).limit(
-        first + 1
-    )
+    query = query.order_by(moment.desc(), col(Article.id).desc()).limit(first + 1)
     rows = list((await session.scalars(query)).all())
     return rows[:first], len(rows) > first
 

@@ -1,0 +1,100 @@
+"""Publishing what is due and expiring breaking flags; run by the app's background task and by
+`cms publish-due` for cron.
+
+Each due article is claimed with a conditional UPDATE (`WHERE status = 'SCHEDULED'`), so several
+workers running this at once publish it exactly once; after downtime, everything overdue is
+published on the first run, at its scheduled time.
+"""
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col, select, update
+
+from cms.models import Article, ArticleStatus, Revision
+from cms.models.columns import utcnow
+from cms.services import audit
+from cms.services.viewer import ANONYMOUS
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class SchedulerRun:
+    published: list[str] = field(default_factory=list)
+    breaking_expired: int = 0
+
+
+async def publish_due(*, session: AsyncSession, now: datetime | None = None) -> list[str]:
+    """Publish every scheduled article whose time has come; the public ids published."""
+    now = now or utcnow()
+    due = select(Article).where(
+        col(Article.status) == ArticleStatus.SCHEDULED, col(Article.scheduled_at) <= now
+    )
+    published = []
+    for article in (await session.scalars(due.order_by(col(Article.scheduled_at)))).all():
+        claimed = await session.execute(
+            update(Article)
+            .where(col(Article.id) == article.id, col(Article.status) == ArticleStatus.SCHEDULED)
+            .values(
+                status=ArticleStatus.PUBLISHED,
+                published_at=article.scheduled_at,
+                scheduled_at=None,
+                version=col(Article.version) + 1,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            continue
+        await session.refresh(article)
+        assert article.id is not None
+        session.add(
+            Revision(
+                article_id=article.id,
+                version=article.version,
+                changed_fields=["status"],
+                content={"status": ArticleStatus.PUBLISHED.value, "by": "scheduler"},
+            )
+        )
+        audit.record(session, ANONYMOUS, "article.publish_scheduled", "article", article.id)
+        await session.commit()
+        published.append(article.public_id)
+    return published
+
+
+async def expire_breaking(*, session: AsyncSession, now: datetime | None = None) -> int:
+    now = now or utcnow()
+    result = await session.execute(
+        update(Article)
+        .where(col(Article.is_breaking), col(Article.breaking_until) <= now)
+        .values(is_breaking=False, breaking_until=None)
+    )
+    await session.commit()
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def run_once(sessions: async_sessionmaker[AsyncSession]) -> SchedulerRun:
+    async with sessions() as session:
+        published = await publish_due(session=session)
+        expired = await expire_breaking(session=session)
+    return SchedulerRun(published=published, breaking_expired=expired)
+
+
+async def run_forever(sessions: async_sessionmaker[AsyncSession], interval: float) -> None:
+    """The app's background task: never dies on an error, tries again next tick."""
+    while True:
+        try:
+            run = await run_once(sessions)
+            if run.published or run.breaking_expired:
+                logger.info(
+                    "scheduler: published %s, breaking expired %d",
+                    run.published,
+                    run.breaking_expired,
+                )
+        except Exception:
+            logger.exception("scheduler run failed; retrying in %.0f s", interval)
+        await asyncio.sleep(interval)

@@ -1,0 +1,52 @@
+"""Who is asking: a bearer token, or the session cookie GraphiQL sends after `login`.
+
+The cookie is SameSite=Strict and honoured only for same-origin requests (checked with the
+`Origin` and `Sec-Fetch-Site` headers a browser always sends on cross-site POSTs), so another
+site cannot make an editor's browser run a mutation.
+"""
+
+from urllib.parse import urlsplit
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.requests import HTTPConnection
+
+from cms.services import auth as auth_service
+from cms.services.viewer import ANONYMOUS, Viewer
+from cms.settings import Settings
+
+SESSION_COOKIE = "cms_session"
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def same_origin(connection: HTTPConnection, settings: Settings) -> bool:
+    fetch_site = connection.headers.get("sec-fetch-site")
+    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
+        return False
+    origin = connection.headers.get("origin")
+    if origin is None:
+        return True
+    allowed = {_origin(str(connection.base_url)), _origin(settings.site_url)}
+    return origin.lower() in allowed
+
+
+def presented_token(connection: HTTPConnection, settings: Settings) -> str | None:
+    authorization = connection.headers.get("authorization", "")
+    scheme, _, credentials = authorization.partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return credentials.strip()
+    cookie = connection.cookies.get(SESSION_COOKIE)
+    if cookie and same_origin(connection, settings):
+        return cookie
+    return None
+
+
+async def viewer_for(token: str | None, sessions: async_sessionmaker[AsyncSession]) -> Viewer:
+    if not token:
+        return ANONYMOUS
+    async with sessions() as session:
+        user = await auth_service.user_for_token(session=session, token=token)
+    return Viewer(user) if user is not None else ANONYMOUS

@@ -1,0 +1,15 @@
+"""The root Mutation type, merged from each domain's mutations."""
+
+import strawberry
+
+from schema.mutations.accounts import AccountMutations
+from schema.mutations.articles import ArticleMutations
+from schema.mutations.taxonomy import TaxonomyMutations
+
+
+@strawberry.type(
+    description="Changes, for signed-in staff (except `login`). Each takes one `input` and "
+    "returns the changed object with `errors` to fix; nothing is saved when there are errors."
+)
+class Mutation(AccountMutations, ArticleMutations, TaxonomyMutations):
+    pass

@@ -1,0 +1,310 @@
+"""Article mutations for editors: write, review, schedule, publish, and restore."""
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+from strawberry import UNSET
+
+from cms.errors import CmsError
+from cms.models import Article as ArticleEntity
+from cms.services import editorial as editorial_service
+from cms.services import preview as preview_service
+from cms.services.editorial import EditorialContext
+from cms.services.lifecycle import Transition
+from schema.article import Article
+from schema.context import Info
+from schema.enums import BodyFormat
+from schema.permissions import EDITORS, PUBLISHERS, SIGNED_IN
+from schema.user_errors import UserError
+
+ID_DESCRIPTION = "The article's `publicId`."
+INPUT = strawberry.argument(description="What to do; see the input type's fields.")
+
+
+@strawberry.type(description="The result of an article mutation.")
+class ArticlePayload:
+    article: Article | None = strawberry.field(
+        description="The article as saved; null when nothing was saved."
+    )
+    errors: list[UserError] = strawberry.field(description="What to fix; empty on success.")
+
+
+@strawberry.input(description="A new article. Only the title is required.")
+class CreateArticleInput:
+    title: str = strawberry.field(description="Headline, up to 300 characters.")
+    locale: str | None = strawberry.field(
+        default=None, description="`ka` or `en`; the site's default language when omitted."
+    )
+    slug: str | None = strawberry.field(
+        default=None,
+        description="URL slug; made from the title (Georgian transliterated) when omitted.",
+    )
+    lead: str | None = strawberry.field(default=None, description="Opening summary.")
+    body: str | None = strawberry.field(
+        default=None, description="The text, in `bodyFormat`; sanitised when saved."
+    )
+    body_format: BodyFormat = strawberry.field(
+        default=BodyFormat.HTML, description="HTML (default) or MARKDOWN."
+    )
+    category: str | None = strawberry.field(default=None, description="Category slug.")
+    tags: list[str] | None = strawberry.field(
+        default=None, description="Tag names; new ones are created."
+    )
+    source_name: str | None = strawberry.field(
+        default=None, description='Attribution, e.g. "Business Desk" ("… reports").'
+    )
+    source_url: str | None = strawberry.field(default=None, description="Link to the source.")
+    seo_title: str | None = strawberry.field(default=None, description="Title for search engines.")
+    seo_description: str | None = strawberry.field(
+        default=None, description="Description for search engines."
+    )
+    translation_of: str | None = strawberry.field(
+        default=None, description="`publicId` of the same story in another language."
+    )
+
+
+@strawberry.input(description="Changes to an article; fields left out stay as they are.")
+class UpdateArticleInput:
+    id: str = strawberry.field(description=ID_DESCRIPTION)
+    version: int = strawberry.field(
+        description="The `version` you read; if someone saved since, nothing changes and you "
+        "get a CONFLICT error."
+    )
+    title: str | None = strawberry.field(default=UNSET, description="Headline.")
+    slug: str | None = strawberry.field(
+        default=UNSET, description="New URL slug; the old one keeps working."
+    )
+    lead: str | None = strawberry.field(default=UNSET, description="Opening summary.")
+    body: str | None = strawberry.field(default=UNSET, description="The text, in `bodyFormat`.")
+    body_format: BodyFormat = strawberry.field(
+        default=BodyFormat.HTML, description="HTML (default) or MARKDOWN."
+    )
+    category: str | None = strawberry.field(
+        default=UNSET, description="Category slug; null removes it."
+    )
+    tags: list[str] | None = strawberry.field(
+        default=UNSET, description="Tag names, replacing the current ones."
+    )
+    source_name: str | None = strawberry.field(default=UNSET, description="Attribution.")
+    source_url: str | None = strawberry.field(default=UNSET, description="Link to the source.")
+    seo_title: str | None = strawberry.field(default=UNSET, description="Title for search engines.")
+    seo_description: str | None = strawberry.field(
+        default=UNSET, description="Description for search engines."
+    )
+    translation_of: str | None = strawberry.field(
+        default=UNSET, description="`publicId` of the same story in another language."
+    )
+
+
+@strawberry.input(description="Which article.")
+class ArticleRefInput:
+    id: str = strawberry.field(description=ID_DESCRIPTION)
+
+
+@strawberry.input(description="When to publish an article.")
+class ScheduleArticleInput:
+    id: str = strawberry.field(description=ID_DESCRIPTION)
+    publish_at: datetime = strawberry.field(
+        description="ISO-8601 with offset, in the future, e.g. 2026-12-01T09:00:00+04:00."
+    )
+
+
+@strawberry.input(description="Bring back an earlier revision.")
+class RestoreRevisionInput:
+    id: str = strawberry.field(description=ID_DESCRIPTION)
+    version: int = strawberry.field(description="The revision's `version`.")
+
+
+@strawberry.input(description="Feature an article at the top of the site, or stop.")
+class SetFeaturedInput:
+    id: str = strawberry.field(description=ID_DESCRIPTION)
+    featured: bool = strawberry.field(description="true to feature, false to stop.")
+
+
+@strawberry.input(description="Mark an article as breaking news, or stop.")
+class SetBreakingInput:
+    id: str = strawberry.field(description=ID_DESCRIPTION)
+    breaking: bool = strawberry.field(description="true to mark as breaking, false to stop.")
+    until: datetime | None = strawberry.field(
+        default=None, description="When the breaking flag ends by itself (ISO-8601 with offset)."
+    )
+
+
+@strawberry.type(description="The result of deleting an article.")
+class DeleteArticlePayload:
+    deleted_id: str | None = strawberry.field(description="The deleted article's `publicId`.")
+    errors: list[UserError] = strawberry.field(description="What to fix; empty on success.")
+
+
+@strawberry.type(description="A preview link for one unpublished article.")
+class PreviewPayload:
+    token: str | None = strawberry.field(
+        description="Pass as `previewToken` with the article's `publicId` to `article`."
+    )
+    expires_at: datetime | None = strawberry.field(description="When the token stops working.")
+    errors: list[UserError] = strawberry.field(description="What to fix; empty on success.")
+
+
+def _given(data: object, *skip: str) -> dict[str, Any]:
+    """The input fields the caller actually sent, by their Python names."""
+    values = {k: v for k, v in vars(data).items() if v is not UNSET and k not in skip}
+    if isinstance(values.get("body_format"), BodyFormat):
+        values["body_format"] = values["body_format"].value
+    return values
+
+
+async def _article_payload(
+    info: Info, action: Callable[[EditorialContext], Awaitable[ArticleEntity]]
+) -> ArticlePayload:
+    """Run one editorial action in its own transaction; domain errors become `errors`."""
+    async with info.context.sessions() as session:
+        ec = EditorialContext(session, info.context.settings, info.context.viewer)
+        try:
+            article = await action(ec)
+        except CmsError as error:
+            return ArticlePayload(article=None, errors=[UserError.of(error)])
+    return ArticlePayload(article=Article.from_entity(article), errors=[])
+
+
+def _step(step: Transition) -> Callable[[Info, ArticleRefInput], Awaitable[ArticlePayload]]:
+    async def resolve(info: Info, input: Annotated[ArticleRefInput, INPUT]) -> ArticlePayload:
+        return await _article_payload(
+            info, lambda ec: editorial_service.transition(ec, input.id, step)
+        )
+
+    return resolve
+
+
+@strawberry.type
+class ArticleMutations:
+    @strawberry.mutation(
+        description="Write a new article; it starts as a DRAFT with you as author.",
+        permission_classes=[SIGNED_IN],
+    )
+    async def create_article(
+        self, info: Info, input: Annotated[CreateArticleInput, INPUT]
+    ) -> ArticlePayload:
+        return await _article_payload(
+            info, lambda ec: editorial_service.create_article(ec, _given(input))
+        )
+
+    @strawberry.mutation(
+        description="Change an article. Send the `version` you read: if someone saved in the "
+        "meantime, nothing is changed and you get a CONFLICT error naming who.",
+        permission_classes=[SIGNED_IN],
+    )
+    async def update_article(
+        self, info: Info, input: Annotated[UpdateArticleInput, INPUT]
+    ) -> ArticlePayload:
+        changes = _given(input, "id", "version")
+        return await _article_payload(
+            info,
+            lambda ec: editorial_service.update_article(ec, input.id, input.version, changes),
+        )
+
+    submit_article_for_review = strawberry.mutation(
+        _step(Transition.SUBMIT),
+        description="Send a DRAFT to the editors (status IN_REVIEW).",
+        permission_classes=[SIGNED_IN],
+    )
+    publish_article = strawberry.mutation(
+        _step(Transition.PUBLISH),
+        description="Publish now. Authors publish their own articles; editors any.",
+        permission_classes=[PUBLISHERS],
+    )
+    unpublish_article = strawberry.mutation(
+        _step(Transition.UNPUBLISH),
+        description="Back to DRAFT: off the site, out of review or off the schedule.",
+        permission_classes=[PUBLISHERS],
+    )
+    archive_article = strawberry.mutation(
+        _step(Transition.ARCHIVE),
+        description="Take an article off the site and keep it on file (ARCHIVED).",
+        permission_classes=[EDITORS],
+    )
+
+    @strawberry.mutation(
+        description="Publish automatically at `publishAt` (status SCHEDULED). The scheduler "
+        "publishes within seconds of that time.",
+        permission_classes=[PUBLISHERS],
+    )
+    async def schedule_article(
+        self, info: Info, input: Annotated[ScheduleArticleInput, INPUT]
+    ) -> ArticlePayload:
+        return await _article_payload(
+            info,
+            lambda ec: editorial_service.transition(
+                ec, input.id, Transition.SCHEDULE, scheduled_at=input.publish_at
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Bring back the content of an earlier revision; saved as a new revision.",
+        permission_classes=[SIGNED_IN],
+    )
+    async def restore_article_revision(
+        self, info: Info, input: Annotated[RestoreRevisionInput, INPUT]
+    ) -> ArticlePayload:
+        return await _article_payload(
+            info, lambda ec: editorial_service.restore_revision(ec, input.id, input.version)
+        )
+
+    @strawberry.mutation(
+        description="Feature an article at the top of the site, or stop featuring it.",
+        permission_classes=[EDITORS],
+    )
+    async def set_article_featured(
+        self, info: Info, input: Annotated[SetFeaturedInput, INPUT]
+    ) -> ArticlePayload:
+        return await _article_payload(
+            info, lambda ec: editorial_service.set_flags(ec, input.id, featured=input.featured)
+        )
+
+    @strawberry.mutation(
+        description="Mark an article as breaking news until a time, or clear the mark.",
+        permission_classes=[EDITORS],
+    )
+    async def set_article_breaking(
+        self, info: Info, input: Annotated[SetBreakingInput, INPUT]
+    ) -> ArticlePayload:
+        return await _article_payload(
+            info,
+            lambda ec: editorial_service.set_flags(
+                ec, input.id, breaking=input.breaking, breaking_until=input.until
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Delete an article and its revisions for good. Prefer archiveArticle.",
+        permission_classes=[EDITORS],
+    )
+    async def delete_article(
+        self, info: Info, input: Annotated[ArticleRefInput, INPUT]
+    ) -> DeleteArticlePayload:
+        async with info.context.sessions() as session:
+            ec = EditorialContext(session, info.context.settings, info.context.viewer)
+            try:
+                await editorial_service.delete_article(ec, input.id)
+            except CmsError as error:
+                return DeleteArticlePayload(deleted_id=None, errors=[UserError.of(error)])
+        return DeleteArticlePayload(deleted_id=input.id, errors=[])
+
+    @strawberry.mutation(
+        description="A short-lived token that lets a frontend show this one unpublished "
+        "article through the public `article` query.",
+        permission_classes=[SIGNED_IN],
+    )
+    async def create_preview_token(
+        self,
+        info: Info,
+        input: Annotated[ArticleRefInput, INPUT],
+    ) -> PreviewPayload:
+        async with info.context.sessions() as session:
+            ec = EditorialContext(session, info.context.settings, info.context.viewer)
+            try:
+                token, expires_at = await preview_service.mint(ec, input.id)
+            except CmsError as error:
+                return PreviewPayload(token=None, expires_at=None, errors=[UserError.of(error)])
+        return PreviewPayload(token=token, expires_at=expires_at, errors=[])

@@ -1,6 +1,7 @@
 """The `cms` command: serve, migrate, seed, export-schema."""
 
 import asyncio
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -8,10 +9,16 @@ import typer
 import uvicorn
 
 from cms.db import create_engine, create_sessionmaker
+from cms.errors import CmsError
 from cms.migrations import upgrade
+from cms.models import Role
+from cms.services import scheduling
+from cms.services import users as user_service
 from cms.settings import Settings
 
 app = typer.Typer(help="Newsroom CMS: a headless GraphQL CMS for news publishers.")
+user_app = typer.Typer(help="Staff accounts.")
+app.add_typer(user_app, name="user")
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
 
@@ -78,6 +85,65 @@ def serve(
         loop="uvloop",
         http="httptools",
         log_level="info",
+    )
+
+
+async def _create_user(
+    settings: Settings, email: str, password: str, role: Role, name: str | None
+) -> str:
+    engine = create_engine(settings)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            user = await user_service.create_user(
+                session=session, email=email, password=password, role=role, display_name=name
+            )
+            return user.email
+    finally:
+        await engine.dispose()
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@user_app.command("create")
+def create_user(
+    email: Annotated[str, typer.Option(help="Email address, used to sign in.")],
+    role: Annotated[Role, typer.Option(help="ADMIN, EDITOR, AUTHOR or CONTRIBUTOR.")],
+    name: Annotated[str | None, typer.Option(help="Name shown in bylines.")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Create a staff account; asks for the password (or reads it from stdin)."""
+    settings = Settings()
+    asyncio.run(_migrate(settings))
+    password = _read_password(password_stdin)
+    try:
+        created = asyncio.run(_create_user(settings, email, password, role, name))
+    except CmsError as error:
+        typer.echo(f"Error: {error.message}", err=True)
+        raise typer.Exit(1) from error
+    typer.echo(f"Created {role.value} {created}.")
+
+
+async def _publish_due(settings: Settings) -> scheduling.SchedulerRun:
+    engine = create_engine(settings)
+    try:
+        return await scheduling.run_once(create_sessionmaker(engine))
+    finally:
+        await engine.dispose()
+
+
+@app.command("publish-due")
+def publish_due() -> None:
+    """Publish scheduled articles whose time has come and expire breaking flags (for cron)."""
+    run = asyncio.run(_publish_due(Settings()))
+    typer.echo(
+        f"Published {len(run.published)} article(s); "
+        f"expired {run.breaking_expired} breaking flag(s)."
     )
 
 

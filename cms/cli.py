@@ -156,3 +156,7 @@ def export_schema(
 
     output.write_text(build_schema(Settings()).as_str() + "\n", encoding="utf-8")
     typer.echo(f"Wrote {output}")
+
+
+if __name__ == "__main__":
+    app()

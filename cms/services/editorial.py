@@ -214,14 +214,17 @@ async def _tag_slugs(session: AsyncSession, article_id: int) -> list[str]:
     return list((await session.scalars(query)).all())
 
 
-async def _revise(
-    ec: EditorialContext, article: Article, changed: Sequence[str], action: str
-) -> None:
-    """Store the saved state as a revision and the act in the audit log."""
+async def _revise(ec: EditorialContext, article: Article, action: str) -> None:
+    """Store the saved state as a revision, with the fields that differ from the last one,
+    and the act in the audit log."""
     assert article.id is not None
+    await ec.session.flush()
     content = {name: getattr(article, name) for name in SNAPSHOT_FIELDS}
     content["status"] = article.status.value
     content["tags"] = await _tag_slugs(ec.session, article.id)
+    last = select(Revision.content).where(col(Revision.article_id) == article.id)
+    before = (await ec.session.scalars(last.order_by(col(Revision.id).desc()).limit(1))).first()
+    changed = [k for k, v in content.items() if (before or {}).get(k) != v and (before or v)]
     ec.session.add(
         Revision(
             article_id=article.id,
@@ -278,7 +281,7 @@ async def create_article(ec: EditorialContext, changes: Mapping[str, Any]) -> Ar
     await _set_tags(ec.session, article.id, tags)
     ec.session.add(ArticleAuthor(article_id=article.id, user_id=user.id))
     await ec.session.flush()
-    await _revise(ec, article, sorted(changes), "article.create")
+    await _revise(ec, article, "article.create")
     await ec.session.commit()
     return article
 
@@ -344,7 +347,7 @@ async def update_article(
     await _save(ec, article, values, version)
     if tags is not None:
         await _set_tags(ec.session, article.id, tags)
-    await _revise(ec, article, sorted(changes), "article.update")
+    await _revise(ec, article, "article.update")
     await ec.session.commit()
     return article
 
@@ -388,7 +391,7 @@ async def transition(
     elif step is Transition.UNPUBLISH:
         values["scheduled_at"] = None
     await _save(ec, article, values, article.version)
-    await _revise(ec, article, ["status"], f"article.{step.name.lower()}")
+    await _revise(ec, article, f"article.{step.name.lower()}")
     await ec.session.commit()
     return article
 
@@ -480,6 +483,6 @@ async def restore_revision(ec: EditorialContext, public_id: str, version: int) -
     await _save(ec, article, values, article.version)
     order = {slug: n for n, slug in enumerate(content.get("tags", []))}
     await _set_tags(ec.session, article.id, sorted(tags, key=lambda t: order[t.slug]))
-    await _revise(ec, article, sorted(values), "article.restore")
+    await _revise(ec, article, "article.restore")
     await ec.session.commit()
     return article

@@ -10,8 +10,9 @@ from sqlmodel import col, select, update
 from cms.errors import CmsError
 from cms.models import AuthToken, User
 from cms.models.columns import utcnow
-from cms.services import login_throttle
+from cms.services import audit, login_throttle
 from cms.services.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+from cms.services.viewer import Viewer
 from cms.settings import Settings
 
 WRONG_CREDENTIALS = "Wrong email or password."
@@ -37,6 +38,7 @@ async def login(
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     await login_throttle.clear(session=session, keys=keys)
+    audit.record(session, Viewer(user), "user.login", "user", user.id, address=address)
     user.last_login_at = utcnow()
     token = secrets.token_urlsafe(32)
     assert user.id is not None
@@ -66,7 +68,9 @@ async def user_for_token(*, session: AsyncSession, token: str) -> User | None:
     return (await session.scalars(query)).first()
 
 
-async def logout(*, session: AsyncSession, token: str) -> None:
+async def logout(*, session: AsyncSession, token: str, viewer: Viewer) -> None:
+    if viewer.user is not None:
+        audit.record(session, viewer, "user.logout", "user", viewer.user.id)
     await session.execute(
         update(AuthToken)
         .where(col(AuthToken.token_hash) == token_digest(token))

@@ -8,7 +8,9 @@ from sqlmodel import col, select
 
 from cms.errors import CmsError
 from cms.models import Role, User
+from cms.services import audit
 from cms.services.passwords import check_strength, hash_password
+from cms.services.viewer import ANONYMOUS, Viewer
 
 
 def normalise_email(email: str) -> str:
@@ -25,6 +27,7 @@ async def create_user(
     password: str,
     role: Role,
     display_name: str | None = None,
+    actor: Viewer = ANONYMOUS,
 ) -> User:
     address = normalise_email(email)
     check_strength(password)
@@ -38,6 +41,8 @@ async def create_user(
         role=role,
     )
     session.add(user)
+    await session.flush()
+    audit.record(session, actor, "user.create", "user", user.id, role=role.value)
     await session.commit()
     return user
 

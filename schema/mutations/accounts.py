@@ -89,7 +89,7 @@ class AccountMutations:
         token = info.context.token
         if token:
             async with info.context.sessions() as session:
-                await auth_service.logout(session=session, token=token)
+                await auth_service.logout(session=session, token=token, viewer=info.context.viewer)
         if info.context.response is not None:
             info.context.response.delete_cookie(SESSION_COOKIE, path="/")
         return LogoutPayload(signed_out=token is not None)
@@ -108,6 +108,7 @@ class AccountMutations:
                     password=input.password,
                     role=RoleEntity[input.role.name],
                     display_name=input.display_name,
+                    actor=info.context.viewer,
                 )
             except CmsError as error:
                 return UserPayload(user=None, errors=[UserError.of(error)])

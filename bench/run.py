@@ -1,0 +1,197 @@
+"""The driver: `python -m bench.run [--duration 15] [--connections 16,64] [--workers 1,2]`.
+
+Builds or reuses the dataset, rehearses the operations in process (cursors, statement counts),
+starts our server and both ceilings, checks every answer, then measures each operation with wrk:
+bytes ceiling, SQL ceiling, then ours, at each worker and connection count.
+"""
+
+import argparse
+import asyncio
+import json
+import platform
+import secrets
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+
+from bench import checks, dataset, inprocess, wrk
+from bench.operations import Operation
+from bench.processes import ROOT, Server
+from bench.report import BYTES, OURS, SQL, Measurement, ceiling_table, table
+from bench.rows import SIZES
+from cms.db import create_engine
+from cms.settings import Settings
+
+DATA = ROOT / "bench" / "data"
+
+
+def _settings(database_url: str) -> Settings:
+    """Production settings, as a deployment would run (masked errors, no introspection)."""
+    return Settings(
+        _env_file=None,
+        env="production",
+        secret_key=secrets.token_hex(16),
+        database_url=database_url,
+        media_root=DATA / "media",
+        site_url="https://news.example",
+    )
+
+
+def _server_env(settings: Settings) -> dict[str, str]:
+    return {
+        "CMS_ENV": settings.env,
+        "CMS_SECRET_KEY": settings.secret_key,
+        "CMS_DATABASE_URL": settings.database_url,
+        "CMS_MEDIA_ROOT": str(settings.media_root),
+        "CMS_SITE_URL": settings.site_url,
+    }
+
+
+async def _prepare(settings: Settings, size: str) -> checks.Samples:
+    engine = create_engine(settings)
+    try:
+        built = await dataset.ensure_dataset(engine, size)
+        print(f"{'Built' if built else 'Reused'} dataset {size}.", flush=True)
+        async with engine.connect() as connection:
+            return await checks.samples(connection)
+    finally:
+        await engine.dispose()
+
+
+async def _check(settings: Settings, answers: dict[str, Any], chosen: checks.Samples) -> None:
+    engine = create_engine(settings)
+    try:
+        async with engine.connect() as connection:
+            await checks.check_all(connection, answers, chosen)
+    finally:
+        await engine.dispose()
+
+
+def _fetch(url: str, operation: Operation) -> bytes:
+    response = httpx.post(
+        url, content=operation.body(), headers={"Content-Type": "application/json"}, timeout=30
+    )
+    response.raise_for_status()
+    return response.content
+
+
+@contextmanager
+def _running(*servers: Server) -> Iterator[None]:
+    with ExitStack() as stack:
+        for server in servers:
+            stack.callback(server.stop)
+            server.start()
+        yield
+
+
+def _verify_ceilings(
+    ops: list[Operation], ours: dict[str, bytes], bytes_url: str, sql_url: str
+) -> None:
+    """Both ceilings must answer what we answer: bytes exactly, SQL as equal JSON."""
+    for op in ops:
+        checks.expect(_fetch(f"{bytes_url}/{op.name}", op) == ours[op.name], f"bytes {op.name}")
+        sql = orjson.loads(_fetch(f"{sql_url}/{op.kind}", op))
+        checks.expect(sql == orjson.loads(ours[op.name]), f"SQL ceiling differs on {op.name}")
+
+
+def _measure(
+    server: Server, url: str, body: Path, connections: int, args: argparse.Namespace
+) -> tuple[wrk.Load, float, float]:
+    wrk.run(url, body, connections, args.warmup)
+    cpu_before = server.cpu_seconds()
+    load = wrk.run(url, body, connections, args.duration)
+    cpu_ms = (server.cpu_seconds() - cpu_before) * 1000 / max(load.requests, 1)
+    return load, cpu_ms, server.rss_per_worker_mib()
+
+
+def _bench_workers(
+    workers: int,
+    ops: list[Operation],
+    settings: Settings,
+    chosen: checks.Samples,
+    args: argparse.Namespace,
+) -> list[Measurement]:
+    env = _server_env(settings)
+    responses = DATA / "responses.json"
+    ours = Server(OURS, "cms.app:create_app", workers, env)
+    sql = Server(SQL, "bench.ceiling:sql_app", workers, env)
+    raw = Server(
+        BYTES, "bench.ceiling:bytes_app", workers, env | {"BENCH_RESPONSES": str(responses)}
+    )
+    results = []
+    with _running(ours, sql):
+        answers = {op.name: _fetch(f"{ours.url}/graphql", op) for op in ops}
+        asyncio.run(_check(settings, {k: json.loads(v) for k, v in answers.items()}, chosen))
+        responses.write_text(json.dumps({k: v.decode() for k, v in answers.items()}))
+        with _running(raw):
+            _verify_ceilings(ops, answers, raw.url, sql.url)
+            print(f"Answers checked ({workers} worker(s)); measuring.", flush=True)
+            for connections in args.connections:
+                for op in ops:
+                    body = DATA / f"{op.name}.json"
+                    body.write_bytes(op.body())
+                    for server, url in (
+                        (raw, f"{raw.url}/{op.name}"),
+                        (sql, f"{sql.url}/{op.kind}"),
+                        (ours, f"{ours.url}/graphql"),
+                    ):
+                        load, cpu_ms, rss = _measure(server, url, body, connections, args)
+                        results.append(
+                            Measurement(
+                                op.name, workers, connections, server.name, load, cpu_ms, rss
+                            )
+                        )
+                        print(
+                            f"  {op.name:12} w={workers} c={connections:<3} {server.name:13} "
+                            f"{load.requests_per_second:8.0f} req/s",
+                            flush=True,
+                        )
+    return results
+
+
+def _ints(value: str) -> list[int]:
+    return [int(part) for part in value.split(",")]
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database-url", help="default: SQLite file bench/data/bench_<size>.db")
+    parser.add_argument("--size", choices=sorted(SIZES), default="S")
+    parser.add_argument("--duration", type=float, default=15.0, help="measured seconds per run")
+    parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds first")
+    parser.add_argument("--connections", type=_ints, default=[16, 64])
+    parser.add_argument("--workers", type=_ints, default=[1, 2])
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = _arguments()
+    DATA.mkdir(parents=True, exist_ok=True)
+    url = args.database_url or f"sqlite+aiosqlite:///{DATA / f'bench_{args.size}.db'}"
+    settings = _settings(url)
+    chosen = asyncio.run(_prepare(settings, args.size))
+    ops, statements = asyncio.run(
+        inprocess.rehearse(
+            settings, chosen.article_slug, chosen.article_locale, chosen.category_slug
+        )
+    )
+    results = [
+        measurement
+        for workers in args.workers
+        for measurement in _bench_workers(workers, ops, settings, chosen, args)
+    ]
+    backend = url.split(":", 1)[0]
+    print(f"\n`python -m bench.run {' '.join(sys.argv[1:])}`: dataset {args.size} on {backend}, ")
+    print(
+        f"Python {platform.python_version()}, {args.duration:g} s per run after {args.warmup:g} s"
+    )
+    print(f"warm-up, wrk -t1.\n\n{table(results, statements)}\n\n{ceiling_table(results)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -33,9 +33,9 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
-    options: dict[str, Any] = {"echo": settings.sql_echo}
+    options: dict[str, Any] = {"echo": settings.sql_echo, "pool_size": 20, "max_overflow": 20}
     if not is_sqlite(settings.database_url):
-        options |= {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True}
+        options["pool_pre_ping"] = True
     engine = create_async_engine(settings.database_url, **options)
     if is_sqlite(settings.database_url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

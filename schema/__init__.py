@@ -4,7 +4,13 @@ from collections.abc import Callable
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import DisableIntrospection, MaskErrors, SchemaExtension
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaskErrors,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 from strawberry.utils.logging import StrawberryLogger
@@ -13,6 +19,10 @@ from cms.errors import CmsError
 from cms.settings import Settings
 from schema.mutation import Mutation
 from schema.query import Query
+
+
+DOCUMENT_CACHE_SIZE = 1024
+"""Parsed and validated documents kept per process: frontends send a few fixed documents."""
 
 
 def _unexpected(error: GraphQLError) -> bool:
@@ -33,7 +43,10 @@ class NewsroomSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = []
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+    ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
     if settings.env == "production":

@@ -40,9 +40,12 @@ class Category(relay.Node):
     show_in_menu: bool = strawberry.field(description="Whether the site's menu lists it.")
     entity: strawberry.Private[CategoryEntity]
     context_locale: strawberry.Private[str | None]
+    menu_only: strawberry.Private[bool] = False
 
     @classmethod
-    def from_entity(cls, entity: CategoryEntity, locale: str | None) -> "Category":
+    def from_entity(
+        cls, entity: CategoryEntity, locale: str | None, *, menu_only: bool = False
+    ) -> "Category":
         assert entity.id is not None
         return cls(
             id=entity.id,
@@ -51,6 +54,7 @@ class Category(relay.Node):
             show_in_menu=entity.show_in_menu,
             entity=entity,
             context_locale=locale,
+            menu_only=menu_only,
         )
 
     @classmethod
@@ -87,11 +91,16 @@ class Category(relay.Node):
         parent = tree.by_id.get(self.entity.parent_id)
         return Category.from_entity(parent, self.context_locale) if parent else None
 
-    @strawberry.field(description="The categories directly below this one, in menu order.")
+    @strawberry.field(
+        description="The categories directly below this one, in menu order (only those shown "
+        "in the menu when the tree was asked for with `menuOnly`)."
+    )
     async def children(self, info: Info) -> list["Category"]:
         tree = await info.context.loaders.category_tree()
         return [
-            Category.from_entity(child, self.context_locale) for child in tree.children[self.id]
+            Category.from_entity(child, self.context_locale, menu_only=self.menu_only)
+            for child in tree.children[self.id]
+            if child.show_in_menu or not self.menu_only
         ]
 
     @strawberry.field(

@@ -27,6 +27,7 @@ from schema.permissions import ADMINS, SIGNED_IN
 
 @strawberry.type(description="One recorded action: who did what to which object, and when.")
 class AuditEntry:
+    id: int = strawberry.field(description="The entry's number; pass as `beforeId` to page on.")
     action: str = strawberry.field(description="What was done, e.g. `article.publish`.")
     entity_type: str = strawberry.field(description="The kind of object: article, category, tag.")
     entity_id: int | None = strawberry.field(description="The object's internal number.")
@@ -38,7 +39,9 @@ class AuditEntry:
 
     @classmethod
     def from_entity(cls, entry: AuditEntryEntity) -> "AuditEntry":
+        assert entry.id is not None
         return cls(
+            id=entry.id,
             action=entry.action,
             entity_type=entry.entity_type,
             entity_id=entry.entity_id,

@@ -97,7 +97,7 @@ class Loaders:
             sessions, lambda s, ids: live_service.streams_by_ids(session=s, ids=ids), _none
         )
         self.user_by_id = _loader(
-            sessions, lambda s, ids: user_service.active_users_by_ids(session=s, ids=ids), _none
+            sessions, lambda s, ids: user_service.users_by_ids(session=s, ids=ids), _none
         )
 
     def category_tree(self) -> Awaitable[CategoryTree]:

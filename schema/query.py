@@ -142,7 +142,7 @@ class PublicQueries:
         chosen = checked_locale(info, locale)
         tree = await info.context.loaders.category_tree()
         return [
-            Category.from_entity(root, chosen)
+            Category.from_entity(root, chosen, menu_only=menu_only)
             for root in tree.roots
             if root.show_in_menu or not menu_only
         ]

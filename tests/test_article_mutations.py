@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from cms.models import Article, ArticleStatus, Revision, Role
 from cms.services.viewer import Viewer
@@ -198,7 +199,7 @@ async def test_a_stale_version_is_a_conflict_that_names_who_changed_it(
     assert error["code"] == "CONFLICT"
     assert "Giorgi" in error["message"]
     assert "version 2" in error["message"]
-    assert await session.scalar(select(Article.title)) == "Wine exports rise"
+    assert await session.scalar(select(col(Article.title))) == "Wine exports rise"
 
 
 async def test_concurrent_updates_with_one_version_exactly_one_wins(

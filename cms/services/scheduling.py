@@ -38,7 +38,11 @@ async def publish_due(*, session: AsyncSession, now: datetime | None = None) -> 
     for article in (await session.scalars(due.order_by(col(Article.scheduled_at)))).all():
         claimed = await session.execute(
             update(Article)
-            .where(col(Article.id) == article.id, col(Article.status) == ArticleStatus.SCHEDULED)
+            .where(
+                col(Article.id) == article.id,
+                col(Article.status) == ArticleStatus.SCHEDULED,
+                col(Article.scheduled_at) <= now,
+            )
             .values(
                 status=ArticleStatus.PUBLISHED,
                 published_at=article.scheduled_at,

@@ -20,7 +20,6 @@ from cms.settings import Settings
 from schema.mutation import Mutation
 from schema.query import Query
 
-
 DOCUMENT_CACHE_SIZE = 1024
 """Parsed and validated documents kept per process: frontends send a few fixed documents."""
 

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from cms.models import AuthToken, Role, User
 from cms.services.passwords import hash_password
@@ -78,7 +79,7 @@ async def test_tokens_are_stored_only_as_hashes(
 
     token = (await _login(client))["token"]
 
-    stored = (await session.scalars(select(AuthToken.token_hash))).all()
+    stored = (await session.scalars(select(col(AuthToken.token_hash)))).all()
     assert len(stored) == 1
     assert token not in stored
     assert len(stored[0]) == 64

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from cms.events import BUS_KEY, EventBus, EventSession
 from cms.settings import Settings
 
 
@@ -42,5 +43,10 @@ def create_engine(settings: Settings) -> AsyncEngine:
     return engine
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+def create_sessionmaker(
+    engine: AsyncEngine, events: EventBus | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions that publish their events to `events` after commit (or drop them without one)."""
+    return async_sessionmaker(
+        engine, expire_on_commit=False, sync_session_class=EventSession, info={BUS_KEY: events}
+    )

@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     env: Literal["development", "production"] = "development"
     database_url: str = "sqlite+aiosqlite:///./cms.db"
     redis_url: str | None = None
+    redis_channel_prefix: str = "cms"
     media_root: Path = Path("./media")
     media_url: str = Field(
         default="/media/",
@@ -44,6 +45,9 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = 15
     preview_ttl_minutes: int = 60
     scheduler_interval_seconds: float = 5.0
+    live_provider_hosts: list[str] = ["stream.mux.com", "videodelivery.net"]
+    ws_ping_seconds: float = 15.0
+    ws_max_subscriptions: int = 20
     embed_hosts: list[str] = [
         "www.youtube.com",
         "www.youtube-nocookie.com",

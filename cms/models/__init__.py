@@ -27,7 +27,7 @@ from cms.models.enums import (  # noqa: E402
     Role,
     SubscriberStatus,
 )
-from cms.models.live import LiveStream, ProgrammeSlot  # noqa: E402
+from cms.models.live import LiveBlogUpdate, LiveStream, ProgrammeSlot  # noqa: E402
 from cms.models.media import Media  # noqa: E402
 from cms.models.newsletter import NewsletterSubscriber  # noqa: E402
 from cms.models.user import AuthToken, LoginFailure, User  # noqa: E402
@@ -46,6 +46,7 @@ __all__ = [
     "AuthToken",
     "Category",
     "DeliveryStatus",
+    "LiveBlogUpdate",
     "LiveStream",
     "LiveStreamStatus",
     "LoginFailure",

@@ -1,4 +1,5 @@
-"""The composition root: builds the Starlette app from settings, mounts GraphQL, media and health.
+"""The composition root: builds the Starlette app from settings, mounts GraphQL (HTTP and
+WebSocket), media and health, and runs the event bus and the scheduler for the app's lifetime.
 
 The only module of `cms/` that imports `schema/`.
 """
@@ -22,9 +23,16 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UnsetType
 
 from cms.db import create_engine, create_sessionmaker
+from cms.events import EventBus, bus_for
 from cms.services import scheduling
 from cms.settings import Settings
 from schema import build_schema
@@ -32,17 +40,50 @@ from schema.auth_context import presented_token, viewer_for
 from schema.context import Context
 
 
+class PingingHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws that also pings idle clients, so proxies keep the socket open."""
+
+    ping_task: asyncio.Task[None] | None = None
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        await super().handle_connection_init(message)
+        if self.connection_acknowledged and self.ping_task is None:
+            self.ping_task = asyncio.create_task(self.ping_forever())
+
+    async def ping_forever(self) -> None:
+        interval = self.view.settings.ws_ping_seconds  # type: ignore[attr-defined]
+        with suppress(Exception):
+            while True:
+                await asyncio.sleep(interval)
+                await self.send_message({"type": "ping"})
+
+    async def shutdown(self) -> None:
+        if self.ping_task is not None:
+            self.ping_task.cancel()
+        await super().shutdown()
+
+
 class GraphQLApp(GraphQL[Context, None]):
     """GraphQL over HTTP (GET and POST) and WebSocket at one path, GraphiQL for browsers."""
 
-    def __init__(self, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> None:
+    graphql_transport_ws_handler_class = PingingHandler
+
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        events: EventBus,
+    ) -> None:
         super().__init__(
             build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql_enabled else None,
             allow_queries_via_get=True,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            max_subscriptions_per_connection=settings.ws_max_subscriptions,
         )
         self.settings = settings
         self.sessions = sessions
+        self.events = events
 
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
@@ -76,7 +117,19 @@ class GraphQLApp(GraphQL[Context, None]):
             token=token,
             connection=request,
             response=response if isinstance(response, Response) else None,
+            events=self.events,
         )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Programs sign a socket in with `connectionParams: {token}` (browsers need nothing
+        when GraphiQL's session cookie came with the handshake)."""
+        params = context.connection_params or {}
+        token = params.get("token") or str(params.get("Authorization", "")).removeprefix("Bearer ")
+        if isinstance(token, str) and token:
+            context.token = token
+            context.viewer = await viewer_for(token, self.sessions)
+            context.fresh_loaders()
+        return await super().on_ws_connect(context)
 
 
 class ImmutableMedia(StaticFiles):
@@ -92,16 +145,19 @@ class ImmutableMedia(StaticFiles):
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     engine = create_engine(settings)
-    sessions = create_sessionmaker(engine)
+    events = bus_for(settings)
+    sessions = create_sessionmaker(engine, events)
     settings.media_root.mkdir(parents=True, exist_ok=True)
 
     async def healthz(request: Request) -> JSONResponse:
+        """The database answers; `subscribers` counts this worker's open subscriptions."""
         async with engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
-        return JSONResponse({"status": "ok"})
+        return JSONResponse({"status": "ok", "subscribers": events.subscriber_count})
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await events.start()
         scheduler = None
         if settings.scheduler_interval_seconds > 0:
             scheduler = asyncio.create_task(
@@ -112,9 +168,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             scheduler.cancel()
             with suppress(asyncio.CancelledError):
                 await scheduler
+        await events.stop()
         await engine.dispose()
 
-    graphql = GraphQLApp(settings, sessions)
+    graphql = GraphQLApp(settings, sessions, events)
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -127,4 +184,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
+    app.state.events = events
     return app

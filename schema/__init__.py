@@ -19,6 +19,7 @@ from cms.errors import CmsError
 from cms.settings import Settings
 from schema.mutation import Mutation
 from schema.query import Query
+from schema.subscription import Subscription
 
 DOCUMENT_CACHE_SIZE = 1024
 """Parsed and validated documents kept per process: frontends send a few fixed documents."""
@@ -55,6 +56,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return NewsroomSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=settings.env == "production"),
     )

@@ -23,7 +23,13 @@ from tests.conftest import Gql
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 CALLERS = ["anonymous", *(role.value for role in Role)]
-SCALARS = {"String": "x", "Int": 1, "Boolean": True, "DateTime": "2030-01-01T00:00:00+00:00"}
+SCALARS = {
+    "String": "x",
+    "ID": "x",
+    "Int": 1,
+    "Boolean": True,
+    "DateTime": "2030-01-01T00:00:00+00:00",
+}
 
 
 def permission_table() -> dict[str, dict[str, bool]]:

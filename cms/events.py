@@ -19,7 +19,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from cms.settings import Settings
 
@@ -180,6 +180,8 @@ def _publish_committed(session: Session) -> None:
             bus.publish(event)
 
 
-@sa_event.listens_for(EventSession, "after_rollback")
-def _drop_rolled_back(session: Session) -> None:
-    session.info.pop(PENDING_KEY, None)
+@sa_event.listens_for(EventSession, "after_transaction_end")
+def _drop_uncommitted(session: Session, transaction: SessionTransaction) -> None:
+    """A transaction that ends without its commit hook having run was rolled back or closed."""
+    if transaction.parent is None:
+        session.info.pop(PENDING_KEY, None)

@@ -80,6 +80,7 @@ class GraphQLApp(GraphQL[Context, None]):
             allow_queries_via_get=True,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             max_subscriptions_per_connection=settings.ws_max_subscriptions,
+            allowed_origins=[settings.site_url, *settings.ws_allowed_origins],
         )
         self.settings = settings
         self.sessions = sessions

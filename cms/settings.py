@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     live_provider_hosts: list[str] = ["stream.mux.com", "videodelivery.net"]
     ws_ping_seconds: float = 15.0
     ws_max_subscriptions: int = 20
+    ws_allowed_origins: list[str] = []
     embed_hosts: list[str] = [
         "www.youtube.com",
         "www.youtube-nocookie.com",

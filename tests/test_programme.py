@@ -168,3 +168,17 @@ async def test_the_schedule_is_right_on_a_daylight_saving_change(
             {"title": "Last of the day", "startsAtLocal": "2026-10-25T23:30:00+01:00"},
         ]
     }
+
+
+async def test_a_slot_is_a_node(session: AsyncSession, gql: Gql) -> None:
+    editor = await _editor(session)
+    await make_stream(session, slug="tv")
+    await session.commit()
+    added = await gql(ADD, {"input": _slot("News", DAY, 30)}, viewer=editor)
+    slot_id = added.data["addProgrammeSlot"]["slot"]["id"]
+
+    found = await gql(
+        "query N($id: ID!) { node(id: $id) { ... on ProgrammeSlot { title } } }", {"id": slot_id}
+    )
+
+    assert found.data == {"node": {"title": "News"}}

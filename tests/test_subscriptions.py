@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from websockets.exceptions import InvalidStatus
 
 from cms.models import ArticleStatus, LiveStreamStatus, Role
 from cms.settings import Settings
@@ -36,6 +37,7 @@ async def server(
         scheduler_interval_seconds=0,
         ws_ping_seconds=0.3,
         ws_max_subscriptions=3,
+        ws_allowed_origins=["https://app.example"],
     )
     async with live_server(served) as running:
         yield running
@@ -248,6 +250,32 @@ async def test_a_mutation_over_the_socket_needs_the_role(
 
     assert codes == ["UNAUTHENTICATED", "FORBIDDEN"]
     assert created["payload"] == {"data": {"createLiveStream": {"liveStream": {"slug": "radio"}}}}
+
+
+@pytest.mark.parametrize(
+    ("page", "outcome"),
+    [("same-site", "createLiveStream"), ("https://app.example", "UNAUTHENTICATED")],
+)
+async def test_graphiqls_session_cookie_signs_in_a_socket_from_the_same_site_only(
+    server: LiveServer, session: AsyncSession, page: str, outcome: str
+) -> None:
+    token = await _editor_token(session)
+    origin = f"http://{server.address}" if page == "same-site" else page
+    headers = {"Cookie": f"cms_session={token}", "Origin": origin}
+    create = 'mutation { createLiveStream(input: {title: "TV"}) { __typename } }'
+    async with graphql_socket(server.address, headers=headers) as client:
+        await client.subscribe("m", create)
+        [answer] = await client.until_done("m")
+
+    payload = answer["payload"]
+    codes = [error["extensions"]["code"] for error in payload.get("errors", [])]
+    assert outcome in [*(payload["data"] or {}), *codes]
+
+
+async def test_a_page_from_an_origin_not_allowed_cannot_open_a_socket(server: LiveServer) -> None:
+    with pytest.raises(InvalidStatus, match="403"):
+        async with graphql_socket(server.address, headers={"Origin": "https://evil.example"}):
+            pass
 
 
 async def test_the_server_pings_idle_clients(server: LiveServer) -> None:

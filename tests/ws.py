@@ -68,9 +68,15 @@ class GraphQLSocket:
 
 @asynccontextmanager
 async def graphql_socket(
-    address: str, init: dict[str, Any] | None = None, *, initialise: bool = True
+    address: str,
+    init: dict[str, Any] | None = None,
+    *,
+    initialise: bool = True,
+    headers: dict[str, str] | None = None,
 ) -> AsyncIterator[GraphQLSocket]:
-    async with connect(f"ws://{address}/graphql", subprotocols=[PROTOCOL]) as connection:
+    async with connect(
+        f"ws://{address}/graphql", subprotocols=[PROTOCOL], additional_headers=headers
+    ) as connection:
         socket = GraphQLSocket(connection)
         if initialise:
             await socket.init(init)

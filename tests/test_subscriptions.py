@@ -3,6 +3,7 @@ content reaches readers, and bad clients are refused without disturbing anyone e
 
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -11,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from websockets.exceptions import InvalidStatus
 
 from cms.models import ArticleStatus, LiveStreamStatus, Role
+from cms.services import scheduling
 from cms.settings import Settings
-from tests.builders import make_article, make_stream, make_token, make_user
+from tests.builders import make_article, make_category, make_stream, make_token, make_user
 from tests.polling import until
 from tests.ws import LiveServer, graphql_socket, live_server
 
@@ -110,6 +112,66 @@ async def test_readers_never_receive_a_draft(server: LiveServer, session: AsyncS
         message = await reader.receive()
 
     assert message["payload"]["data"]["breakingNews"]["title"] == "Out now"
+
+
+async def test_published_articles_are_pushed_by_category_and_locale(
+    server: LiveServer, session: AsyncSession
+) -> None:
+    token = await _editor_token(session)
+    economy = await make_category(session, slug="economy")
+    markets = await make_category(session, slug="markets", parent_id=economy.id)
+    sport = await make_category(session, slug="sport")
+    drafts = [
+        await make_article(session, title=title, status=ArticleStatus.DRAFT, **values)
+        for title, values in [
+            ("Sport", {"category_id": sport.id}),
+            ("Georgian", {"category_id": markets.id, "locale": "ka"}),
+            ("Markets", {"category_id": markets.id}),
+        ]
+    ]
+    await session.commit()
+    async with graphql_socket(server.address) as reader:
+        await reader.subscribe(
+            "1",
+            'subscription { articlePublished(category: "economy", locale: "en") { title } }',
+        )
+        await _subscribed(server)
+        for draft in drafts:
+            await _post(server, token, PUBLISH, id=draft.public_id)
+        message = await reader.receive()
+
+    assert message["payload"]["data"] == {"articlePublished": {"title": "Markets"}}
+
+
+async def test_the_scheduler_pushes_what_it_publishes_and_expires(
+    server: LiveServer, session: AsyncSession
+) -> None:
+    now = datetime.now(UTC)
+    await make_article(
+        session,
+        title="Due",
+        status=ArticleStatus.SCHEDULED,
+        scheduled_at=now - timedelta(seconds=1),
+        is_breaking=True,
+        breaking_until=now + timedelta(hours=1),
+    )
+    await make_article(
+        session, title="Expired", is_breaking=True, breaking_until=now - timedelta(seconds=1)
+    )
+    await session.commit()
+    async with graphql_socket(server.address) as reader:
+        await reader.subscribe("1", BREAKING)
+        await _subscribed(server)
+        await scheduling.run_once(server.app.state.sessions)
+        first, second = await reader.receive(), await reader.receive()
+
+    assert [
+        first["payload"]["data"]["breakingNews"],
+        second["payload"]["data"]["breakingNews"],
+    ] == [
+        {"title": "Due", "isBreaking": True, "status": "PUBLISHED"},
+        {"title": "Expired", "isBreaking": False, "status": "PUBLISHED"},
+    ]
 
 
 async def test_a_channel_going_live_is_pushed(server: LiveServer, session: AsyncSession) -> None:

@@ -121,13 +121,14 @@ async def test_published_articles_are_pushed_by_category_and_locale(
     economy = await make_category(session, slug="economy")
     markets = await make_category(session, slug="markets", parent_id=economy.id)
     sport = await make_category(session, slug="sport")
+    samples: list[tuple[str, dict[str, Any]]] = [
+        ("Sport", {"category_id": sport.id}),
+        ("Georgian", {"category_id": markets.id, "locale": "ka"}),
+        ("Markets", {"category_id": markets.id}),
+    ]
     drafts = [
         await make_article(session, title=title, status=ArticleStatus.DRAFT, **values)
-        for title, values in [
-            ("Sport", {"category_id": sport.id}),
-            ("Georgian", {"category_id": markets.id, "locale": "ka"}),
-            ("Markets", {"category_id": markets.id}),
-        ]
+        for title, values in samples
     ]
     await session.commit()
     async with graphql_socket(server.address) as reader:

@@ -104,23 +104,21 @@ class RedisEventBus(EventBus):
     def __init__(self, url: str, channel: str) -> None:
         super().__init__()
         self.channel = channel
-        self._redis: Redis = Redis.from_url(url)
+        self._redis: Redis = Redis.from_url(url, client_name=channel)
+        self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
         self._outbox: asyncio.Queue[Event] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
-        pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
-        await pubsub.subscribe(self.channel)
-        self._tasks = [
-            asyncio.create_task(self._read(pubsub)),
-            asyncio.create_task(self._write()),
-        ]
+        await self._pubsub.subscribe(self.channel)
+        self._tasks = [asyncio.create_task(self._read()), asyncio.create_task(self._write())]
 
     async def stop(self) -> None:
         await self._flush()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._pubsub.aclose()  # type: ignore[no-untyped-call]
         await self._redis.aclose()
         await super().stop()
 
@@ -143,17 +141,17 @@ class RedisEventBus(EventBus):
         while True:
             await self._send(await self._outbox.get())
 
-    async def _read(self, pubsub: Any) -> None:
-        """Deliver what arrives; after a Redis outage, subscribe again and carry on."""
+    async def _read(self) -> None:
+        """Deliver what arrives; after a Redis outage, the client reconnects and subscribes
+        again on the next read."""
         while True:
             try:
-                async for message in pubsub.listen():
+                async for message in self._pubsub.listen():
                     if message["type"] == "message":
                         self._deliver(Event.from_json(message["data"]))
             except RedisError:
                 logger.exception("Redis subscription lost; reconnecting in 1 s")
                 await asyncio.sleep(1)
-                await pubsub.subscribe(self.channel)
 
 
 def bus_for(settings: Settings) -> EventBus:

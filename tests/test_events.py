@@ -208,3 +208,32 @@ async def test_redis_carries_events_between_workers() -> None:
     await listener.close()
     await worker_a.stop()
     await worker_b.stop()
+
+
+async def test_a_worker_hears_events_again_after_losing_redis() -> None:
+    await _redis_or_skip()
+    channel = f"cms-test-{secrets.token_hex(4)}:events"
+    listening, publishing = RedisEventBus(REDIS_URL, channel), RedisEventBus(REDIS_URL, channel)
+    await listening.start()
+    await publishing.start()
+    listener = await Listener(listening).ready()
+    admin: Redis = Redis.from_url(REDIS_URL)
+    subscribers = [
+        client
+        for client in await admin.client_list()
+        if client["name"] == channel and int(client["sub"]) > 0
+    ]
+    for client in subscribers:
+        await admin.client_kill_filter(_id=client["id"])
+
+    async def heard_again() -> bool:
+        publishing.publish(Event(Topic.LIVE_STREAM_CHANGED, stream_id=7))
+        await asyncio.sleep(0.2)
+        return bool(listener.events)
+
+    await until(heard_again, seconds=10, what="an event after the reconnect")
+    assert len(subscribers) == 2
+    await admin.aclose()
+    await listener.close()
+    await listening.stop()
+    await publishing.stop()

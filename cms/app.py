@@ -6,77 +6,19 @@ The only module of `cms/` that imports `schema/`.
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from typing import Any
 
-from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLRequestData
-from strawberry.http.parse_content_type import parse_content_type
-from strawberry.schema.exceptions import InvalidOperationTypeError
-from strawberry.types import ExecutionResult
 
 from cms.db import create_engine, create_sessionmaker
-from cms.services import scheduling
+from cms.services import persisted_queries, scheduling
 from cms.settings import Settings
-from schema import build_schema
-from schema.auth_context import presented_token, viewer_for
-from schema.context import Context
-
-
-class GraphQLApp(GraphQL[Context, None]):
-    """GraphQL over HTTP (GET and POST) and WebSocket at one path, GraphiQL for browsers."""
-
-    def __init__(self, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> None:
-        super().__init__(
-            build_schema(settings),
-            graphql_ide="graphiql" if settings.graphiql_enabled else None,
-            allow_queries_via_get=True,
-        )
-        self.settings = settings
-        self.sessions = sessions
-
-    async def parse_http_body(
-        self, request: AsyncHTTPRequestAdapter
-    ) -> GraphQLRequestData | list[GraphQLRequestData]:
-        """GraphQL over HTTP: a POST body that is not JSON is answered 415, not 400."""
-        if request.method == "POST":
-            media_type, _ = parse_content_type(request.content_type or "")
-            if media_type not in ("application/json", "multipart/form-data"):
-                raise HTTPException(415, "Send the operation as application/json.")
-        return await super().parse_http_body(request)
-
-    async def execute_single(  # type: ignore[override]
-        self, request: Request, request_adapter: AsyncHTTPRequestAdapter, **kwargs: Any
-    ) -> ExecutionResult:
-        """GraphQL over HTTP: a mutation sent with GET is answered 405, not 400."""
-        try:
-            return await super().execute_single(request, request_adapter, **kwargs)
-        except HTTPException as error:
-            if isinstance(error.__cause__, InvalidOperationTypeError):
-                raise HTTPException(405, "Send mutations with POST, not GET.") from error
-            raise
-
-    async def get_context(
-        self, request: Request | WebSocket, response: Response | WebSocket
-    ) -> Context:
-        token = presented_token(request, self.settings)
-        return Context(
-            settings=self.settings,
-            sessions=self.sessions,
-            viewer=await viewer_for(token, self.sessions),
-            token=token,
-            connection=request,
-            response=response if isinstance(response, Response) else None,
-        )
+from schema.view import GraphQLApp
 
 
 class ImmutableMedia(StaticFiles):
@@ -102,6 +44,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with sessions() as session:
+            if settings.persisted_queries_dir is not None:
+                documents = persisted_queries.read_documents([settings.persisted_queries_dir])
+                await persisted_queries.register(session=session, documents=documents)
+            await graphql.persisted.load(session=session)
         scheduler = None
         if settings.scheduler_interval_seconds > 0:
             scheduler = asyncio.create_task(

@@ -12,13 +12,15 @@ from cms.db import create_engine, create_sessionmaker
 from cms.errors import CmsError
 from cms.migrations import upgrade
 from cms.models import Role
-from cms.services import scheduling
+from cms.services import persisted_queries, scheduling
 from cms.services import users as user_service
 from cms.settings import Settings
 
 app = typer.Typer(help="Newsroom CMS: a headless GraphQL CMS for news publishers.")
 user_app = typer.Typer(help="Staff accounts.")
 app.add_typer(user_app, name="user")
+queries_app = typer.Typer(help="Registered (persisted) GraphQL documents.")
+app.add_typer(queries_app, name="queries")
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
 
@@ -145,6 +147,28 @@ def publish_due() -> None:
         f"Published {len(run.published)} article(s); "
         f"expired {run.breaking_expired} breaking flag(s)."
     )
+
+
+async def _register(settings: Settings, paths: list[Path]) -> list[str]:
+    engine = create_engine(settings)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            documents = persisted_queries.read_documents(paths)
+            return await persisted_queries.register(session=session, documents=documents)
+    finally:
+        await engine.dispose()
+
+
+@queries_app.command("add")
+def add_queries(
+    paths: Annotated[list[Path], typer.Argument(help=".graphql files or folders of them.")],
+) -> None:
+    """Register documents in the allow-list; clients then send just their sha256Hash."""
+    settings = Settings()
+    asyncio.run(_migrate(settings))
+    for sha256 in asyncio.run(_register(settings, paths)):
+        typer.echo(sha256)
+    typer.echo("Restart the server (or its workers) to load new documents.")
 
 
 @app.command("export-schema")

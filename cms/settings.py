@@ -44,6 +44,18 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = 15
     preview_ttl_minutes: int = 60
     scheduler_interval_seconds: float = 5.0
+    persisted_queries_only: bool = Field(
+        default=False,
+        description="Anonymous callers may only run registered documents (the allow-list).",
+    )
+    persisted_queries_dir: Path | None = None
+    automatic_persisted_queries: int = 2000
+    max_body_bytes: int = 100_000
+    max_query_tokens: int = 2000
+    max_query_depth: int = 10
+    max_query_aliases: int = 15
+    max_query_cost: int = 5000
+    max_batch_operations: int = 10
     embed_hosts: list[str] = [
         "www.youtube.com",
         "www.youtube-nocookie.com",

@@ -7,7 +7,10 @@ from graphql import GraphQLError
 from strawberry.extensions import (
     DisableIntrospection,
     MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
     ParserCache,
+    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
@@ -17,6 +20,7 @@ from strawberry.utils.logging import StrawberryLogger
 
 from cms.errors import CmsError
 from cms.settings import Settings
+from schema.limits import QueryCostLimiter
 from schema.mutation import Mutation
 from schema.query import Query
 
@@ -43,6 +47,10 @@ class NewsroomSchema(strawberry.Schema):
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
+        lambda: QueryCostLimiter(max_cost=settings.max_query_cost),
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
         lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
     ]
@@ -56,7 +64,10 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         extensions=extensions,
-        config=StrawberryConfig(disable_field_suggestions=settings.env == "production"),
+        config=StrawberryConfig(
+            disable_field_suggestions=settings.env == "production",
+            batching_config={"max_operations": settings.max_batch_operations},
+        ),
     )
 
 

@@ -30,6 +30,7 @@ from cms.models.enums import (  # noqa: E402
 from cms.models.live import LiveStream, ProgrammeSlot  # noqa: E402
 from cms.models.media import Media  # noqa: E402
 from cms.models.newsletter import NewsletterSubscriber  # noqa: E402
+from cms.models.persisted_query import PersistedQuery  # noqa: E402
 from cms.models.user import AuthToken, LoginFailure, User  # noqa: E402
 from cms.models.webhook import AuditEntry, Webhook, WebhookDelivery  # noqa: E402
 
@@ -52,6 +53,7 @@ __all__ = [
     "Media",
     "MediaKind",
     "NewsletterSubscriber",
+    "PersistedQuery",
     "ProgrammeSlot",
     "Revision",
     "Role",

@@ -1,0 +1,148 @@
+"""GraphQL over HTTP and WebSocket at one path, with the protocol details clients rely on.
+
+- GET answers queries (cacheable), a mutation over GET is 405, a body that is not JSON is 415,
+  a body over the size limit is 413.
+- Apollo's automatic persisted queries: `extensions.persistedQuery.sha256Hash` stands in for the
+  text; an unknown hash answers `PersistedQueryNotFound` so the client retries with the text.
+- With `CMS_PERSISTED_QUERIES_ONLY`, anonymous callers may only run registered documents.
+- Responses are encoded with orjson: UTF-8 as is (Georgian stays 3 bytes a letter, not 6).
+"""
+
+import dataclasses
+from typing import Any
+
+import orjson
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData, GraphQLRequestProtocol
+from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+
+from cms.services.persisted_queries import PersistedQueryStore, document_hash
+from cms.settings import Settings
+from schema import build_schema
+from schema.auth_context import presented_token, viewer_for
+from schema.context import Context
+
+
+def _refusal(message: str, code: str) -> ExecutionResult:
+    return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": code})])
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    def __init__(self, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> None:
+        super().__init__(
+            build_schema(settings),
+            graphql_ide="graphiql" if settings.graphiql_enabled else None,
+            allow_queries_via_get=True,
+        )
+        self.settings = settings
+        self.sessions = sessions
+        self.persisted = PersistedQueryStore(settings.automatic_persisted_queries)
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        if request.method == "POST":
+            media_type, _ = parse_content_type(request.content_type or "")
+            if media_type not in ("application/json", "multipart/form-data"):
+                raise HTTPException(415, "Send the operation as application/json.")
+            length = request.headers.get("content-length")
+            if (
+                length is not None
+                and length.isdigit()
+                and int(length) > self.settings.max_body_bytes
+            ):
+                raise HTTPException(
+                    413,
+                    f"The request body is {length} bytes; the limit is "
+                    f"{self.settings.max_body_bytes}.",
+                )
+        return await super().parse_http_body(request)
+
+    def _validate_batch_request(
+        self, request_data: list[GraphQLRequestData], protocol: GraphQLRequestProtocol
+    ) -> None:
+        limit = self.settings.max_batch_operations
+        if len(request_data) > limit:
+            raise HTTPException(
+                400,
+                f"A batch may hold at most {limit} operations; this one has {len(request_data)}.",
+            )
+        super()._validate_batch_request(request_data, protocol)
+
+    async def execute_single(  # type: ignore[override]
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        *,
+        request_data: GraphQLRequestData,
+        context: Context,
+        **kwargs: Any,
+    ) -> ExecutionResult:
+        resolved = self._resolve_document(request_data, context)
+        if isinstance(resolved, ExecutionResult):
+            return resolved
+        try:
+            return await super().execute_single(
+                request, request_adapter, request_data=resolved, context=context, **kwargs
+            )
+        except HTTPException as error:
+            if isinstance(error.__cause__, InvalidOperationTypeError):
+                raise HTTPException(405, "Send mutations with POST, not GET.") from error
+            raise
+
+    def _resolve_document(
+        self, data: GraphQLRequestData, context: Context
+    ) -> GraphQLRequestData | ExecutionResult:
+        """The request with its document text, or the refusal the APQ protocol prescribes."""
+        persisted = (data.extensions or {}).get("persistedQuery")
+        locked = self.settings.persisted_queries_only and context.viewer.user is None
+        if not isinstance(persisted, dict):
+            if locked and (
+                data.query is None or document_hash(data.query) not in self.persisted.registered
+            ):
+                return _refusal(
+                    "This endpoint runs registered queries only; send a registered "
+                    "document's sha256Hash.",
+                    "PERSISTED_QUERY_NOT_ALLOWED",
+                )
+            return data
+        sha256 = persisted.get("sha256Hash")
+        if persisted.get("version") != 1 or not isinstance(sha256, str):
+            raise HTTPException(400, "persistedQuery needs version 1 and a sha256Hash string.")
+        if data.query is None:
+            document = self.persisted.lookup(sha256)
+            if document is None:
+                return _refusal("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
+            return dataclasses.replace(data, query=document)
+        if document_hash(data.query) != sha256:
+            raise HTTPException(400, "provided sha does not match query")
+        if locked and sha256 not in self.persisted.registered:
+            return _refusal(
+                "This endpoint runs registered queries only.", "PERSISTED_QUERY_NOT_ALLOWED"
+            )
+        self.persisted.remember(sha256, data.query)
+        return data
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        token = presented_token(request, self.settings)
+        return Context(
+            settings=self.settings,
+            sessions=self.sessions,
+            viewer=await viewer_for(token, self.sessions),
+            token=token,
+            connection=request,
+            response=response if isinstance(response, Response) else None,
+        )

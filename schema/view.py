@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData, GraphQLRequestProtocol
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
@@ -45,6 +46,12 @@ class GraphQLApp(GraphQL[Context, None]):
         self.settings = settings
         self.sessions = sessions
         self.persisted = PersistedQueryStore(settings.automatic_persisted_queries)
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        """A persisted query over GET carries no `query`; it still wants JSON, not GraphiQL."""
+        return super().should_render_graphql_ide(request) and (
+            request.query_params.get("extensions") is None
+        )
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)

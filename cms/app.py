@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager, suppress
 
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -16,6 +17,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from cms.db import create_engine, create_sessionmaker
+from cms.http_cache import ResponseCacheMiddleware
+from cms.response_cache import ResponseCache
 from cms.services import persisted_queries, scheduling
 from cms.settings import Settings
 from schema.view import GraphQLApp
@@ -34,7 +37,8 @@ class ImmutableMedia(StaticFiles):
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     engine = create_engine(settings)
-    sessions = create_sessionmaker(engine)
+    cache = ResponseCache(settings.response_cache_bytes)
+    sessions = create_sessionmaker(engine, invalidate=cache.invalidate)
     settings.media_root.mkdir(parents=True, exist_ok=True)
 
     async def healthz(request: Request) -> JSONResponse:
@@ -69,9 +73,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz),
             Mount("/media", ImmutableMedia(directory=settings.media_root), name="media"),
         ],
+        middleware=[
+            Middleware(
+                ResponseCacheMiddleware,
+                cache=cache,
+                path="/graphql",
+                max_body=settings.max_body_bytes,
+            )
+        ],
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
+    app.state.response_cache = cache
     return app

@@ -4,6 +4,7 @@ SQLite gets WAL (readers never wait for the writer) and enforced foreign keys on
 PostgreSQL runs through asyncpg. Both run the same code and the same migrations.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from cms.invalidation import CALLBACK_KEY
 from cms.settings import Settings
 
 
@@ -42,5 +44,9 @@ def create_engine(settings: Settings) -> AsyncEngine:
     return engine
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+def create_sessionmaker(
+    engine: AsyncEngine, invalidate: Callable[[set[str]], None] | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions whose committed writes report the cache tags they made stale to `invalidate`."""
+    info = {CALLBACK_KEY: invalidate} if invalidate is not None else {}
+    return async_sessionmaker(engine, expire_on_commit=False, info=info)

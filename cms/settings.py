@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     max_query_aliases: int = 15
     max_query_cost: int = 5000
     max_batch_operations: int = 10
+    response_cache_bytes: int = 64 * 1024 * 1024
+    cache_max_age: int = 30
+    cache_s_maxage: int = 300
+    cache_stale_while_revalidate: int = 60
+    cdn_purge_url: str | None = None
     embed_hosts: list[str] = [
         "www.youtube.com",
         "www.youtube-nocookie.com",

@@ -1,6 +1,6 @@
 """The GraphQL API: types, queries and the per-request context, built on the services in `cms/`."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import strawberry
 from graphql import GraphQLError
@@ -16,10 +16,12 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
+from strawberry.types.graphql import OperationType
 from strawberry.utils.logging import StrawberryLogger
 
 from cms.errors import CmsError
 from cms.settings import Settings
+from schema.context import Context
 from schema.limits import QueryCostLimiter
 from schema.mutation import Mutation
 from schema.query import Query
@@ -45,6 +47,18 @@ class NewsroomSchema(strawberry.Schema):
                 StrawberryLogger.error(error, execution_context)
 
 
+class SharesQueriesOnly(SchemaExtension):
+    """Only a query's response may be shared; a mutation's is its caller's alone."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if isinstance(context, Context) and self.execution_context.operation_type is not (
+            OperationType.QUERY
+        ):
+            context.shareable = False
+        yield
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
@@ -53,6 +67,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: QueryCostLimiter(max_cost=settings.max_query_cost),
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
         lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+        SharesQueriesOnly,
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)

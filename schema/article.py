@@ -116,6 +116,7 @@ class Article(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list["Article | None"]:
         ids = list(node_ids)
+        info.context.shows(*(f"article:{public_id}" for public_id in ids))
         async with info.context.sessions() as session:
             found = await article_service.articles_by_public_ids(
                 session=session, viewer=info.context.viewer, public_ids=ids
@@ -169,6 +170,7 @@ class Article(relay.Node):
 
         if self.category_id is None:
             return None
+        info.context.shows("categories")
         tree = await info.context.loaders.category_tree()
         entity = tree.by_id.get(self.category_id)
         return Category.from_entity(entity, self.locale) if entity is not None else None
@@ -178,6 +180,7 @@ class Article(relay.Node):
         from schema.category import Tag
 
         tags = await info.context.loaders.tags_by_article_id.load(self.entity_id)
+        info.context.shows(*(f"tag:{tag.id}" for tag in tags))
         return [Tag.from_entity(tag, self.locale) for tag in tags]
 
     @strawberry.field(description="Authors' public bylines, in order.")
@@ -187,6 +190,7 @@ class Article(relay.Node):
         from schema.author import Author
 
         users = await info.context.loaders.authors_by_article_id.load(self.entity_id)
+        info.context.shows(*(f"user:{user.id}" for user in users))
         return [Author.from_entity(user) for user in users if user.is_active]
 
     @strawberry.field(description="The cover image.")
@@ -208,6 +212,7 @@ class Article(relay.Node):
             return []
         key = RelatedKey(category_id=self.category_id, count=first + 1)
         newest = await info.context.loaders.newest_by_category.load(key)
+        info.context.shows(f"feed:category:{self.category_id}")
         return [Article.from_entity(a) for a in newest if a.id != self.entity_id][:first]
 
     @strawberry.field(description="The same story in the other languages, for a language switch.")
@@ -215,6 +220,7 @@ class Article(relay.Node):
         if self.translation_group is None:
             return []
         group = await info.context.loaders.translations_by_group.load(self.translation_group)
+        info.context.shows(f"group:{self.translation_group}")
         return [Article.from_entity(a) for a in group if a.id != self.entity_id]
 
 
@@ -250,6 +256,19 @@ AfterArgument = Annotated[
 ]
 
 
+def feed_tags(filters: ArticleFilter) -> set[str]:
+    """The narrowest list tags covering a feed: every write to an article in it fires them."""
+    if filters.category_ids is not None:
+        return {f"feed:category:{category_id}" for category_id in filters.category_ids}
+    if filters.tag_id is not None:
+        return {f"feed:tag:{filters.tag_id}"}
+    if filters.featured:
+        return {"feed:featured"}
+    if filters.locale is not None:
+        return {f"feed:locale:{filters.locale}"}
+    return {"feed:all"}
+
+
 async def resolve_feed(
     info: Info, filters: ArticleFilter, first: int, after: str | None
 ) -> ArticleConnection:
@@ -264,6 +283,7 @@ async def resolve_feed(
             first=first,
             after=position,
         )
+    info.context.shows(*feed_tags(filters), *(f"article:{row.public_id}" for row in rows))
     edges = [
         ArticleEdge(
             cursor=encode_cursor(FeedKey.of(row, filters.order)), node=Article.from_entity(row)

@@ -21,10 +21,16 @@ class Context:
     token: str | None = None
     connection: HTTPConnection | None = None
     response: Response | None = None
+    cache_tags: set[str] = field(default_factory=set)
+    shareable: bool = True
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.sessions, self.viewer)
+
+    def shows(self, *tags: str) -> None:
+        """Record what the response contains, so that a write to it invalidates the response."""
+        self.cache_tags.update(tags)
 
     @property
     def client_address(self) -> str | None:

@@ -67,6 +67,7 @@ class LiveStream(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list["LiveStream | None"]:
         ids = [int(i) if i.isdigit() else None for i in node_ids]
+        info.context.shows("live")
         streams = [
             await info.context.loaders.stream_by_id.load(i) if i is not None else None for i in ids
         ]

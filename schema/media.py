@@ -43,5 +43,6 @@ class Media:
 async def load_media(info: Info, media_id: int | None) -> Media | None:
     if media_id is None:
         return None
+    info.context.shows(f"media:{media_id}")
     media = await info.context.loaders.media_by_id.load(media_id)
     return Media.from_entity(media) if media is not None else None

@@ -64,6 +64,7 @@ class PublicQueries:
     ) -> ArticleConnection:
         category_ids = tag_id = None
         if category is not None:
+            info.context.shows("categories")
             tree = await info.context.loaders.category_tree()
             if category not in tree.by_slug:
                 raise bad_input(f"No category with slug {category!r}; see `categories`.")
@@ -71,6 +72,7 @@ class PublicQueries:
         if tag is not None:
             async with info.context.sessions() as session:
                 found = await category_service.tag_by_slug(session=session, slug=tag)
+            info.context.shows("tags")
             if found is None:
                 raise bad_input(f"No tag with slug {tag!r}.")
             tag_id = found.id
@@ -108,6 +110,7 @@ class PublicQueries:
         if (public_id is None) == (slug is None):
             raise bad_input("Give exactly one of `publicId` or `slug`.")
         chosen = checked_locale(info, locale) or info.context.settings.default_locale
+        info.context.shows(f"article:{public_id}" if public_id else f"slug:{chosen}:{slug}")
         viewer = info.context.viewer
         if preview_token is not None:
             named = preview_service.article_named_by(info.context.settings, preview_token)
@@ -116,6 +119,7 @@ class PublicQueries:
                     "The preview token is invalid or expired, or names another article."
                 )
             viewer = PREVIEWER
+            info.context.shareable = False
         async with info.context.sessions() as session:
             if public_id is not None:
                 found = await article_service.article_by_public_id(
@@ -126,7 +130,10 @@ class PublicQueries:
                 found = await article_service.article_by_slug(
                     session=session, viewer=info.context.viewer, locale=chosen, slug=slug
                 )
-        return Article.from_entity(found) if found is not None else None
+        if found is None:
+            return None
+        info.context.shows(f"article:{found.public_id}")
+        return Article.from_entity(found)
 
     @strawberry.field(description="The category tree: top-level categories with their children.")
     async def categories(
@@ -140,6 +147,7 @@ class PublicQueries:
         ] = False,
     ) -> list[Category]:
         chosen = checked_locale(info, locale)
+        info.context.shows("categories")
         tree = await info.context.loaders.category_tree()
         return [
             Category.from_entity(root, chosen, menu_only=menu_only)
@@ -157,6 +165,7 @@ class PublicQueries:
         ] = None,
     ) -> Category | None:
         chosen = checked_locale(info, locale)
+        info.context.shows("categories")
         tree = await info.context.loaders.category_tree()
         found = tree.by_slug.get(slug)
         return Category.from_entity(found, chosen) if found is not None else None
@@ -171,12 +180,17 @@ class PublicQueries:
         ] = None,
     ) -> Tag | None:
         chosen = checked_locale(info, locale)
+        info.context.shows("tags")
         async with info.context.sessions() as session:
             found = await category_service.tag_by_slug(session=session, slug=slug)
-        return Tag.from_entity(found, chosen) if found is not None else None
+        if found is None:
+            return None
+        info.context.shows(f"tag:{found.id}")
+        return Tag.from_entity(found, chosen)
 
     @strawberry.field(description="All live channels and broadcasts, the primary channel first.")
     async def live_streams(self, info: Info) -> list[LiveStream]:
+        info.context.shows("live")
         async with info.context.sessions() as session:
             streams = await live_service.live_streams(session=session)
         return [LiveStream.from_entity(stream) for stream in streams]
@@ -186,6 +200,7 @@ class PublicQueries:
         "where to play it, and what is on now and next. Null when no channel is primary."
     )
     async def live_now(self, info: Info) -> LiveStream | None:
+        info.context.shows("live")
         async with info.context.sessions() as session:
             stream = await live_service.primary_stream(session=session)
         return LiveStream.from_entity(stream) if stream is not None else None

@@ -23,7 +23,7 @@ from strawberry.http import GraphQLRequestData, GraphQLRequestProtocol
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.exceptions import InvalidOperationTypeError
-from strawberry.types import ExecutionResult
+from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
 from cms.services.persisted_queries import PersistedQueryStore, document_hash
 from cms.settings import Settings
@@ -86,6 +86,39 @@ class GraphQLApp(GraphQL[Context, None]):
                 f"A batch may hold at most {limit} operations; this one has {len(request_data)}.",
             )
         super()._validate_batch_request(request_data, protocol)
+
+    async def execute_operation(  # type: ignore[override]
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        **kwargs: Any,
+    ) -> ExecutionResult | list[ExecutionResult] | SubscriptionExecutionResult:
+        result = await super().execute_operation(
+            request, request_adapter, sub_response=sub_response, context=context, **kwargs
+        )
+        if isinstance(result, SubscriptionExecutionResult):
+            return result
+        sub_response.headers["Cache-Control"] = self._cache_control(result, context)
+        if sub_response.headers["Cache-Control"].startswith("public"):
+            sub_response.headers["Surrogate-Key"] = " ".join(sorted(context.cache_tags))
+        return result
+
+    def _cache_control(
+        self, result: ExecutionResult | list[ExecutionResult], context: Context
+    ) -> str:
+        """Public for an anonymous query that went well; never for anyone signed in."""
+        results = result if isinstance(result, list) else [result]
+        if context.viewer.user is not None or context.token is not None:
+            return "private, no-store"
+        if not context.shareable or any(r.errors for r in results) or not context.cache_tags:
+            return "no-store"
+        s = self.settings
+        return (
+            f"public, max-age={s.cache_max_age}, s-maxage={s.cache_s_maxage}, "
+            f"stale-while-revalidate={s.cache_stale_while_revalidate}"
+        )
 
     async def execute_single(  # type: ignore[override]
         self,

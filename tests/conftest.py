@@ -15,6 +15,7 @@ from graphql import GraphQLError
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
 from strawberry import Schema
 
 from cms.app import create_app
@@ -118,14 +119,20 @@ def gql(graphql_schema: Any, settings: Settings, sessions: async_sessionmaker[As
 
 
 @pytest.fixture
-async def client(
+async def app(
     settings: Settings, sessions: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[httpx.AsyncClient]:
+) -> AsyncIterator[Starlette]:
+    """The application on an emptied database (its own engine, response cache and loaders)."""
     app = create_app(settings)
+    yield app
+    await app.state.engine.dispose()
+
+
+@pytest.fixture
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:
         yield client
-    await app.state.engine.dispose()
 
 
 class StatementCounter:

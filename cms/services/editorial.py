@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, delete, select, update
 
+from cms import invalidation
 from cms.errors import CmsError, NotFound
 from cms.models import (
     Article,
@@ -27,6 +28,7 @@ from cms.models import (
 )
 from cms.models.columns import utcnow
 from cms.services import audit
+from cms.services.categories import category_tree
 from cms.services.html import BodyFormat, prepare_body
 from cms.services.lifecycle import (
     EDITORS,
@@ -219,6 +221,7 @@ async def _revise(ec: EditorialContext, article: Article, action: str) -> None:
     and the act in the audit log."""
     assert article.id is not None
     await ec.session.flush()
+    await mark_stale(ec.session, article)
     content = {name: getattr(article, name) for name in SNAPSHOT_FIELDS}
     content["status"] = article.status.value
     content["tags"] = await _tag_slugs(ec.session, article.id)
@@ -235,6 +238,19 @@ async def _revise(ec: EditorialContext, article: Article, action: str) -> None:
         )
     )
     audit.record(ec.session, ec.viewer, action, "article", article.id, version=article.version)
+
+
+async def mark_stale(session: AsyncSession, article: Article) -> None:
+    """Announce, on commit, every cached response that shows this article as it is now."""
+    assert article.id is not None
+    tree = await category_tree(session=session)
+    tag_ids = await session.scalars(
+        select(ArticleTag.tag_id).where(col(ArticleTag.article_id) == article.id)
+    )
+    invalidation.touch(
+        session,
+        invalidation.article_tags(article, tree.with_ancestors(article.category_id), tag_ids),
+    )
 
 
 async def get_for_editing(ec: EditorialContext, public_id: str) -> Article:
@@ -301,6 +317,7 @@ async def _save(
 ) -> None:
     """Write `values` only if nobody saved since `expected_version`; bump the version."""
     assert article.id is not None
+    await mark_stale(ec.session, article)
     values |= {"version": expected_version + 1, "updated_at": utcnow(), "updated_by_id": ec.user.id}
     result = await ec.session.execute(
         update(Article)
@@ -313,6 +330,7 @@ async def _save(
         await ec.session.refresh(article)
         raise await _conflict(ec.session, article)
     await ec.session.refresh(article)
+    await mark_stale(ec.session, article)
 
 
 async def update_article(
@@ -444,6 +462,7 @@ async def delete_article(ec: EditorialContext, public_id: str) -> None:
         title=article.title,
         public_id=article.public_id,
     )
+    await mark_stale(ec.session, article)
     await ec.session.delete(article)
     await ec.session.commit()
 

@@ -14,9 +14,11 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select, update
 
+from cms import invalidation
 from cms.models import Article, ArticleStatus, Revision
 from cms.models.columns import utcnow
 from cms.services import audit
+from cms.services.editorial import mark_stale
 from cms.services.viewer import ANONYMOUS
 
 logger = logging.getLogger(__name__)
@@ -56,6 +58,7 @@ async def publish_due(*, session: AsyncSession, now: datetime | None = None) -> 
             continue
         await session.refresh(article)
         assert article.id is not None
+        await mark_stale(session, article)
         session.add(
             Revision(
                 article_id=article.id,
@@ -76,9 +79,12 @@ async def expire_breaking(*, session: AsyncSession, now: datetime | None = None)
         update(Article)
         .where(col(Article.is_breaking), col(Article.breaking_until) <= now)
         .values(is_breaking=False, breaking_until=None)
+        .returning(col(Article.public_id))
     )
+    expired = list(result.scalars())
+    invalidation.touch(session, {f"article:{public_id}" for public_id in expired})
     await session.commit()
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return len(expired)
 
 
 async def run_once(sessions: async_sessionmaker[AsyncSession]) -> SchedulerRun:

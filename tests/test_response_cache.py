@@ -3,6 +3,7 @@ write, because every write invalidates exactly the tags it touches."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from sqlalchemy import event
@@ -14,7 +15,24 @@ from cms.services import scheduling
 from cms.services.passwords import hash_password
 from tests.builders import make_article, make_category, make_user
 
-HOME = "query Home($locale: String) { articles(first: 5, locale: $locale) { edges { node { title } } } }"
+HOME = (
+    "query Home($locale: String) "
+    "{ articles(first: 5, locale: $locale) { edges { node { title } } } }"
+)
+LOGIN = (
+    "mutation L($e: String!, $p: String!) "
+    "{ login(input: {email: $e, password: $p}) { token errors { message } } }"
+)
+PUBLISH = "mutation P($id: String!) { publishArticle(input: {id: $id}) { errors { message } } }"
+UNPUBLISH = "mutation N($id: String!) { unpublishArticle(input: {id: $id}) { errors { message } } }"
+RETITLE = (
+    "mutation U($id: String!, $title: String!) "
+    "{ updateArticle(input: {id: $id, version: 1, title: $title}) { errors { message } } }"
+)
+RENAME = (
+    "mutation R($slug: String!, $name: String!) { updateCategory(input: "
+    '{slug: $slug, names: [{locale: "en", text: $name}]}) { errors { message } } }'
+)
 PASSWORD = "correct horse battery staple"
 
 
@@ -49,11 +67,7 @@ async def editor_token(session: AsyncSession, client: httpx.AsyncClient) -> str:
     )
     await session.commit()
     login = await client.post(
-        "/graphql",
-        json={
-            "query": "mutation L($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { token } }",
-            "variables": {"e": "ed@newsroom.example", "p": PASSWORD},
-        },
+        "/graphql", json={"query": LOGIN, "variables": {"e": "ed@newsroom.example", "p": PASSWORD}}
     )
     client.cookies.clear()
     token: str = login.json()["data"]["login"]["token"]
@@ -125,10 +139,7 @@ async def test_a_publish_is_visible_on_the_next_request(
 
     published = await client.post(
         "/graphql",
-        json={
-            "query": "mutation P($id: String!) { publishArticle(input: {id: $id}) { errors { message } } }",
-            "variables": {"id": draft.public_id},
-        },
+        json={"query": PUBLISH, "variables": {"id": draft.public_id}},
         headers={"authorization": f"Bearer {token}"},
     )
 
@@ -144,31 +155,22 @@ async def test_an_edit_and_an_unpublish_are_visible_on_the_next_request(
     token = await editor_token(session, client)
     headers = {"authorization": f"Bearer {token}"}
     page = "query A($id: String) { article(publicId: $id) { title } }"
-    await client.get(
-        "/graphql", params={"query": page, "variables": f'{{"id": "{article.public_id}"}}'}
-    )
+    variables = f'{{"id": "{article.public_id}"}}'
+    await client.get("/graphql", params={"query": page, "variables": variables})
     assert await home(client) == ["Before"]
 
     await client.post(
         "/graphql",
-        json={
-            "query": 'mutation U($id: String!) { updateArticle(input: {id: $id, version: 1, title: "After"}) { errors { message } } }',
-            "variables": {"id": article.public_id},
-        },
+        json={"query": RETITLE, "variables": {"id": article.public_id, "title": "After"}},
         headers=headers,
     )
-    edited = await client.get(
-        "/graphql", params={"query": page, "variables": f'{{"id": "{article.public_id}"}}'}
-    )
+    edited = await client.get("/graphql", params={"query": page, "variables": variables})
     assert edited.json()["data"]["article"] == {"title": "After"}
     assert await home(client) == ["After"]
 
     await client.post(
         "/graphql",
-        json={
-            "query": "mutation N($id: String!) { unpublishArticle(input: {id: $id}) { errors { message } } }",
-            "variables": {"id": article.public_id},
-        },
+        json={"query": UNPUBLISH, "variables": {"id": article.public_id}},
         headers=headers,
     )
     assert await home(client) == []
@@ -186,10 +188,7 @@ async def test_a_write_leaves_unrelated_entries_cached(
 
     await client.post(
         "/graphql",
-        json={
-            "query": "mutation P($id: String!) { publishArticle(input: {id: $id}) { errors { message } } }",
-            "variables": {"id": draft.public_id},
-        },
+        json={"query": PUBLISH, "variables": {"id": draft.public_id}},
         headers={"authorization": f"Bearer {token}"},
     )
     with statements(app) as seen:
@@ -203,8 +202,6 @@ async def test_a_write_leaves_unrelated_entries_cached(
 async def test_the_scheduler_invalidates_what_it_publishes(
     app: Starlette, client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
-    from datetime import UTC, datetime, timedelta
-
     await make_article(
         session,
         title="Due",
@@ -231,9 +228,7 @@ async def test_a_category_rename_refreshes_the_menu(
 
     await client.post(
         "/graphql",
-        json={
-            "query": 'mutation { updateCategory(input: {slug: "economy", names: [{locale: "en", text: "The Economy"}]}) { errors { message } } }'
-        },
+        json={"query": RENAME, "variables": {"slug": "economy", "name": "The Economy"}},
         headers={"authorization": f"Bearer {token}"},
     )
     fresh = await client.get("/graphql", params={"query": menu})
@@ -244,11 +239,7 @@ async def test_a_category_rename_refreshes_the_menu(
 async def test_mutations_are_never_answered_from_the_cache(
     client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
-    login = {
-        "query": "mutation L($e: String!, $p: String!) "
-        "{ login(input: {email: $e, password: $p}) { errors { message } } }",
-        "variables": {"e": "x@newsroom.example", "p": "wrong password"},
-    }
+    login = {"query": LOGIN, "variables": {"e": "x@newsroom.example", "p": "wrong password"}}
     first = await client.post("/graphql", json=login)
     second = await client.post("/graphql", json=login)
 

@@ -80,7 +80,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 path="/graphql",
                 max_body=settings.max_body_bytes,
             )
-        ],
+        ]
+        if settings.response_cache_bytes > 0
+        else [],
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -26,23 +26,42 @@ from strawberry.types import ExecutionResult
 
 from cms.db import create_engine, create_sessionmaker
 from cms.services import scheduling
+from cms.services.media.library import MediaLibrary
 from cms.settings import Settings
+from cms.storage import storage_for
 from schema import build_schema
 from schema.auth_context import presented_token, viewer_for
 from schema.context import Context
 
+MULTIPART_OVERHEAD = 64 * 1024
+"""Room for the `operations` and `map` parts and the boundaries around an upload's bytes."""
+PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-requested-with")
+
 
 class GraphQLApp(GraphQL[Context, None]):
-    """GraphQL over HTTP (GET and POST) and WebSocket at one path, GraphiQL for browsers."""
+    """GraphQL over HTTP (GET and POST) and WebSocket at one path, GraphiQL for browsers.
 
-    def __init__(self, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> None:
+    File uploads follow the GraphQL multipart request specification. A multipart form is a
+    "simple" request a foreign page could send without a CORS preflight, so it must carry an
+    `Apollo-Require-Preflight` (or `X-Requested-With`) header, which such a page cannot set;
+    and its declared length must fit the upload limit before a byte of it is read.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        media: MediaLibrary,
+    ) -> None:
         super().__init__(
             build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql_enabled else None,
             allow_queries_via_get=True,
+            multipart_uploads_enabled=True,
         )
         self.settings = settings
         self.sessions = sessions
+        self.media = media
 
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
@@ -52,7 +71,22 @@ class GraphQLApp(GraphQL[Context, None]):
             media_type, _ = parse_content_type(request.content_type or "")
             if media_type not in ("application/json", "multipart/form-data"):
                 raise HTTPException(415, "Send the operation as application/json.")
+            if media_type == "multipart/form-data":
+                self._check_upload(request)
         return await super().parse_http_body(request)
+
+    def _check_upload(self, request: AsyncHTTPRequestAdapter) -> None:
+        headers = request.headers
+        if not any(headers.get(name) for name in PREFLIGHT_HEADERS):
+            raise HTTPException(
+                400, "Multipart requests need the header `Apollo-Require-Preflight: true`."
+            )
+        length = headers.get("content-length")
+        if length is None or not length.isdigit():
+            raise HTTPException(411, "Send uploads with a Content-Length.")
+        limit = self.settings.media_max_bytes + MULTIPART_OVERHEAD
+        if int(length) > limit:
+            raise HTTPException(413, f"Uploads are limited to {limit:,} bytes.")
 
     async def execute_single(  # type: ignore[override]
         self, request: Request, request_adapter: AsyncHTTPRequestAdapter, **kwargs: Any
@@ -76,6 +110,7 @@ class GraphQLApp(GraphQL[Context, None]):
             token=token,
             connection=request,
             response=response if isinstance(response, Response) else None,
+            media=self.media,
         )
 
 
@@ -93,7 +128,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     engine = create_engine(settings)
     sessions = create_sessionmaker(engine)
-    settings.media_root.mkdir(parents=True, exist_ok=True)
+    media = MediaLibrary(settings, storage_for(settings), sessions)
 
     async def healthz(request: Request) -> JSONResponse:
         async with engine.connect() as connection:
@@ -102,6 +137,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await media.catch_up()
         scheduler = None
         if settings.scheduler_interval_seconds > 0:
             scheduler = asyncio.create_task(
@@ -112,19 +148,21 @@ def create_app(settings: Settings | None = None) -> Starlette:
             scheduler.cancel()
             with suppress(asyncio.CancelledError):
                 await scheduler
+        await media.close()
         await engine.dispose()
 
-    graphql = GraphQLApp(settings, sessions)
-    app = Starlette(
-        routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),
-            Route("/healthz", healthz),
-            Mount("/media", ImmutableMedia(directory=settings.media_root), name="media"),
-        ],
-        lifespan=lifespan,
-    )
+    graphql = GraphQLApp(settings, sessions, media)
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Route("/healthz", healthz),
+    ]
+    if settings.media_storage == "local":
+        settings.media_root.mkdir(parents=True, exist_ok=True)
+        routes.append(Mount("/media", ImmutableMedia(directory=settings.media_root), name="media"))
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
+    app.state.media = media
     return app

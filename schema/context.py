@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
+from cms.services.media.library import MediaLibrary
 from cms.services.viewer import ANONYMOUS, Viewer
 from cms.settings import Settings
 from schema.loaders import Loaders
@@ -21,10 +22,18 @@ class Context:
     token: str | None = None
     connection: HTTPConnection | None = None
     response: Response | None = None
+    media: MediaLibrary | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.sessions, self.viewer)
+
+    @property
+    def media_library(self) -> MediaLibrary:
+        """The app's media library; a context built without one cannot change media."""
+        if self.media is None:
+            raise RuntimeError("This context has no media library.")
+        return self.media
 
     @property
     def client_address(self) -> str | None:

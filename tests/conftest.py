@@ -21,8 +21,10 @@ from cms.app import create_app
 from cms.db import create_engine, create_sessionmaker
 from cms.migrations import upgrade
 from cms.models import metadata
+from cms.services.media.library import MediaLibrary
 from cms.services.viewer import ANONYMOUS, Viewer
 from cms.settings import Settings
+from cms.storage import storage_for
 from schema import build_schema
 from schema.context import Context
 
@@ -102,13 +104,30 @@ def graphql_schema(settings: Settings) -> Schema:
 
 
 @pytest.fixture
-def gql(graphql_schema: Any, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> Gql:
+async def media_library(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[MediaLibrary]:
+    """The media library on local storage; the media tests override it for each storage."""
+    library = MediaLibrary(settings, storage_for(settings), sessions)
+    yield library
+    await library.close()
+
+
+@pytest.fixture
+def gql(
+    graphql_schema: Any,
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    media_library: MediaLibrary,
+) -> Gql:
     """Run an operation against the schema as a chosen viewer, with real variables."""
 
     async def run(
         query: str, variables: dict[str, Any] | None = None, viewer: Viewer = ANONYMOUS
     ) -> GqlResult:
-        context = Context(settings=settings, sessions=sessions, viewer=viewer)
+        context = Context(
+            settings=media_library.settings, sessions=sessions, viewer=viewer, media=media_library
+        )
         result = await graphql_schema.execute(
             query, variable_values=variables, context_value=context
         )

@@ -20,7 +20,9 @@ from cms.db import create_engine, create_sessionmaker
 from cms.http_cache import ResponseCacheMiddleware
 from cms.response_cache import ResponseCache
 from cms.services import persisted_queries, scheduling
+from cms.services.media.library import MediaLibrary
 from cms.settings import Settings
+from cms.storage import storage_for
 from schema.view import GraphQLApp
 
 
@@ -39,7 +41,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     engine = create_engine(settings)
     cache = ResponseCache(settings.response_cache_bytes)
     sessions = create_sessionmaker(engine, invalidate=cache.invalidate)
-    settings.media_root.mkdir(parents=True, exist_ok=True)
+    media = MediaLibrary(settings, storage_for(settings), sessions)
 
     async def healthz(request: Request) -> JSONResponse:
         async with engine.connect() as connection:
@@ -53,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 documents = persisted_queries.read_documents([settings.persisted_queries_dir])
                 await persisted_queries.register(session=session, documents=documents)
             await graphql.persisted.load(session=session)
+        await media.catch_up()
         scheduler = None
         if settings.scheduler_interval_seconds > 0:
             scheduler = asyncio.create_task(
@@ -63,30 +66,31 @@ def create_app(settings: Settings | None = None) -> Starlette:
             scheduler.cancel()
             with suppress(asyncio.CancelledError):
                 await scheduler
+        await media.close()
         await engine.dispose()
 
-    graphql = GraphQLApp(settings, sessions)
+    graphql = GraphQLApp(settings, sessions, media)
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Route("/healthz", healthz),
+    ]
+    if settings.media_storage == "local":
+        settings.media_root.mkdir(parents=True, exist_ok=True)
+        routes.append(Mount("/media", ImmutableMedia(directory=settings.media_root), name="media"))
+    middleware = [
+        Middleware(
+            ResponseCacheMiddleware, cache=cache, path="/graphql", max_body=settings.max_body_bytes
+        )
+    ]
     app = Starlette(
-        routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),
-            Route("/healthz", healthz),
-            Mount("/media", ImmutableMedia(directory=settings.media_root), name="media"),
-        ],
-        middleware=[
-            Middleware(
-                ResponseCacheMiddleware,
-                cache=cache,
-                path="/graphql",
-                max_body=settings.max_body_bytes,
-            )
-        ]
-        if settings.response_cache_bytes > 0
-        else [],
+        routes=routes,
+        middleware=middleware if settings.response_cache_bytes > 0 else [],
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
+    app.state.media = media
     app.state.response_cache = cache
     return app

@@ -5,12 +5,15 @@ the site's clock in Tbilisi. Production swaps values, never code.
 """
 
 from functools import cached_property
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from cms.models.enums import MediaKind
 
 DEFAULT_SECRET_KEY = "change-me"
 
@@ -28,6 +31,21 @@ class Settings(BaseSettings):
         default="/media/",
         description="Public URL prefix of stored media; absolute when media sits on a CDN.",
     )
+    media_storage: Literal["local", "s3"] = "local"
+    media_max_bytes: int = 25 * 1024 * 1024
+    media_allowed_kinds: list[MediaKind] = list(MediaKind)
+    media_max_image_pixels: int = 60_000_000
+    media_import_timeout_seconds: float = 20.0
+    media_import_allowed_networks: list[IPv4Network | IPv6Network] = Field(
+        default_factory=list,
+        description="Private networks `importMedia` may fetch from anyway; empty in production. "
+        "The tests set it, as the only HTTP server they can run listens on loopback.",
+    )
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
     secret_key: str = DEFAULT_SECRET_KEY
     site_url: str = "http://localhost:8000"
     timezone: str = "Asia/Tbilisi"
@@ -82,6 +100,8 @@ class Settings(BaseSettings):
     def _consistent(self) -> "Settings":
         if self.default_locale not in self.locales:
             raise ValueError(f"default_locale {self.default_locale!r} is not in locales")
+        if self.media_storage == "s3" and not self.s3_bucket:
+            raise ValueError("CMS_MEDIA_STORAGE=s3 needs CMS_S3_BUCKET")
         if self.env == "production" and self.secret_key == DEFAULT_SECRET_KEY:
             raise ValueError("CMS_SECRET_KEY must be set to a random value in production")
         return self

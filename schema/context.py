@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
+from cms.services.media.library import MediaLibrary
 from cms.services.viewer import ANONYMOUS, Viewer
 from cms.settings import Settings
 from schema.loaders import Loaders
@@ -23,6 +24,7 @@ class Context:
     response: Response | None = None
     cache_tags: set[str] = field(default_factory=set)
     shareable: bool = True
+    media: MediaLibrary | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -31,6 +33,13 @@ class Context:
     def shows(self, *tags: str) -> None:
         """Record what the response contains, so that a write to it invalidates the response."""
         self.cache_tags.update(tags)
+
+    @property
+    def media_library(self) -> MediaLibrary:
+        """The app's media library; a context built without one cannot change media."""
+        if self.media is None:
+            raise RuntimeError("This context has no media library.")
+        return self.media
 
     @property
     def client_address(self) -> str | None:

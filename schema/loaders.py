@@ -20,6 +20,7 @@ from cms.services import live as live_service
 from cms.services import media as media_service
 from cms.services import users as user_service
 from cms.services.categories import CategoryTree
+from cms.services.media import queries as media_queries
 from cms.services.viewer import Viewer
 
 K = TypeVar("K")
@@ -67,6 +68,7 @@ class Loaders:
     upcoming_slots_by_stream_id: DataLoader[int, list[ProgrammeSlot]] = field(init=False)
     stream_by_id: DataLoader[int, LiveStream | None] = field(init=False)
     user_by_id: DataLoader[int, User | None] = field(init=False)
+    usages_by_media: DataLoader[tuple[int, str], media_service.Usages] = field(init=False)
     _category_tree: asyncio.Task[CategoryTree] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
@@ -99,6 +101,7 @@ class Loaders:
         self.user_by_id = _loader(
             sessions, lambda s, ids: user_service.users_by_ids(session=s, ids=ids), _none
         )
+        self.usages_by_media = DataLoader(load_fn=self._usages)
 
     def category_tree(self) -> Awaitable[CategoryTree]:
         """All categories, read once per request however many fields ask."""
@@ -120,6 +123,11 @@ class Loaders:
                 per_category=deepest,
             )
         return [found.get(key.category_id, [])[: key.count] for key in keys]
+
+    async def _usages(self, items: list[tuple[int, str]]) -> list[media_service.Usages]:
+        async with self.sessions() as session:
+            found = await media_queries.usages_of(session, items)
+        return [found[media_id] for media_id, _ in items]
 
     async def _upcoming_slots(self, stream_ids: list[int]) -> list[list[ProgrammeSlot]]:
         async with self.sessions() as session:

@@ -4,6 +4,7 @@ import strawberry
 
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.articles import ArticleMutations
+from schema.mutations.media import MediaMutations
 from schema.mutations.taxonomy import TaxonomyMutations
 
 
@@ -11,5 +12,5 @@ from schema.mutations.taxonomy import TaxonomyMutations
     description="Changes, for signed-in staff (except `login`). Each takes one `input` and "
     "returns the changed object with `errors` to fix; nothing is saved when there are errors."
 )
-class Mutation(AccountMutations, ArticleMutations, TaxonomyMutations):
+class Mutation(AccountMutations, ArticleMutations, TaxonomyMutations, MediaMutations):
     pass

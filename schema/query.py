@@ -23,6 +23,7 @@ from schema.editor_queries import EditorQueries
 from schema.errors import bad_input
 from schema.live import LiveStream
 from schema.locale import checked_locale
+from schema.media_queries import MediaQueries
 
 
 @strawberry.type
@@ -208,7 +209,8 @@ class PublicQueries:
 
 @strawberry.type(
     description="Everything that can be read. Frontends use the public fields, which show "
-    "published content only; staff fields (`me`, `editorialArticles`, `auditLog`) need a sign-in."
+    "published content only; staff fields (`me`, `editorialArticles`, `auditLog`, `mediaLibrary`) "
+    "need a sign-in."
 )
-class Query(PublicQueries, EditorQueries):
+class Query(PublicQueries, EditorQueries, MediaQueries):
     pass

@@ -6,6 +6,10 @@
   text; an unknown hash answers `PersistedQueryNotFound` so the client retries with the text.
 - With `CMS_PERSISTED_QUERIES_ONLY`, anonymous callers may only run registered documents.
 - Responses are encoded with orjson: UTF-8 as is (Georgian stays 3 bytes a letter, not 6).
+- File uploads follow the GraphQL multipart request specification. A multipart form is a
+  "simple" request a foreign page could send without a CORS preflight, so it must carry an
+  `Apollo-Require-Preflight` (or `X-Requested-With`) header, which such a page cannot set; and
+  its declared length must fit the upload limit before a byte of it is read.
 """
 
 import dataclasses
@@ -16,7 +20,8 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData, GraphQLRequestProtocol
@@ -25,11 +30,16 @@ from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
+from cms.services.media.library import MediaLibrary
 from cms.services.persisted_queries import PersistedQueryStore, document_hash
 from cms.settings import Settings
 from schema import build_schema
 from schema.auth_context import presented_token, viewer_for
 from schema.context import Context
+
+MULTIPART_OVERHEAD = 64 * 1024
+"""Room for the `operations` and `map` parts and the boundaries around an upload's bytes."""
+PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-requested-with")
 
 
 def _refusal(message: str, code: str) -> ExecutionResult:
@@ -37,15 +47,36 @@ def _refusal(message: str, code: str) -> ExecutionResult:
 
 
 class GraphQLApp(GraphQL[Context, None]):
-    def __init__(self, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        media: MediaLibrary,
+    ) -> None:
         super().__init__(
             build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql_enabled else None,
             allow_queries_via_get=True,
+            multipart_uploads_enabled=True,
         )
         self.settings = settings
         self.sessions = sessions
+        self.media = media
         self.persisted = PersistedQueryStore(settings.automatic_persisted_queries)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """As Strawberry's, and closes the request, which removes uploads' temporary files."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as error:
+            response = PlainTextResponse(error.reason, status_code=error.status_code)
+        finally:
+            await request.close()
+        await response(scope, receive, send)
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         """A persisted query over GET carries no `query`; it still wants JSON, not GraphiQL."""
@@ -63,6 +94,9 @@ class GraphQLApp(GraphQL[Context, None]):
             media_type, _ = parse_content_type(request.content_type or "")
             if media_type not in ("application/json", "multipart/form-data"):
                 raise HTTPException(415, "Send the operation as application/json.")
+            if media_type == "multipart/form-data":
+                self._check_upload(request)
+                return await super().parse_http_body(request)
             length = request.headers.get("content-length")
             if (
                 length is not None
@@ -75,6 +109,19 @@ class GraphQLApp(GraphQL[Context, None]):
                     f"{self.settings.max_body_bytes}.",
                 )
         return await super().parse_http_body(request)
+
+    def _check_upload(self, request: AsyncHTTPRequestAdapter) -> None:
+        headers = request.headers
+        if not any(headers.get(name) for name in PREFLIGHT_HEADERS):
+            raise HTTPException(
+                400, "Multipart requests need the header `Apollo-Require-Preflight: true`."
+            )
+        length = headers.get("content-length")
+        if length is None or not length.isdigit():
+            raise HTTPException(411, "Send uploads with a Content-Length.")
+        limit = self.settings.media_max_bytes + MULTIPART_OVERHEAD
+        if int(length) > limit:
+            raise HTTPException(413, f"Uploads are limited to {limit:,} bytes.")
 
     def _validate_batch_request(
         self, request_data: list[GraphQLRequestData], protocol: GraphQLRequestProtocol
@@ -185,4 +232,5 @@ class GraphQLApp(GraphQL[Context, None]):
             token=token,
             connection=request,
             response=response if isinstance(response, Response) else None,
+            media=self.media,
         )

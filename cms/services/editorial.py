@@ -22,6 +22,8 @@ from cms.models import (
     ArticleSlugHistory,
     ArticleTag,
     Category,
+    Media,
+    MediaKind,
     Revision,
     Tag,
     User,
@@ -55,6 +57,7 @@ SNAPSHOT_FIELDS = (
     "source_url",
     "seo_title",
     "seo_description",
+    "cover_id",
 )
 SCHEDULE_MARGIN = timedelta(seconds=30)
 
@@ -150,6 +153,17 @@ async def _category_id(session: AsyncSession, slug: str | None) -> int | None:
     if found is None:
         raise CmsError(f"No category with slug {slug!r}; see `categories`.", field="category")
     return int(found)
+
+
+async def _cover_id(session: AsyncSession, media_id: int | None) -> int | None:
+    if media_id is None:
+        return None
+    media = await session.get(Media, media_id)
+    if media is None:
+        raise CmsError("No media item with this id; see `mediaLibrary`.", field="cover")
+    if media.kind is not MediaKind.IMAGE:
+        raise CmsError(f"A cover must be an image, not {media.kind.value}.", field="cover")
+    return media_id
 
 
 async def _tags(session: AsyncSession, names: Sequence[str], locale: str) -> list[Tag]:
@@ -282,6 +296,7 @@ async def create_article(ec: EditorialContext, changes: Mapping[str, Any]) -> Ar
         seo_title=_text(changes, "seo_title"),
         seo_description=_text(changes, "seo_description"),
         category_id=await _category_id(ec.session, changes.get("category")),
+        cover_id=await _cover_id(ec.session, changes.get("cover")),
         translation_group=await _translation_group(
             ec.session, changes.get("translation_of"), locale
         ),
@@ -351,6 +366,8 @@ async def update_article(
         values["source_url"] = _url(changes["source_url"])
     if "category" in changes:
         values["category_id"] = await _category_id(ec.session, changes["category"])
+    if "cover" in changes:
+        values["cover_id"] = await _cover_id(ec.session, changes["cover"])
     if "translation_of" in changes:
         values["translation_group"] = await _translation_group(
             ec.session, changes["translation_of"], article.locale
@@ -489,6 +506,8 @@ async def restore_revision(ec: EditorialContext, public_id: str, version: int) -
         raise NotFound(f"The article has no revision {version}.", field="version")
     content = revision.content
     values = {name: content[name] for name in SNAPSHOT_FIELDS if name in content}
+    if values.get("cover_id") and await ec.session.get(Media, values["cover_id"]) is None:
+        values.pop("cover_id")
     if values.get("slug") and values["slug"] != article.slug:
         if await _slug_taken(ec.session, article.locale, values["slug"], article.id):
             values.pop("slug")

@@ -6,6 +6,7 @@ The only module of `cms/` that imports `schema/`.
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from datetime import timedelta
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -25,7 +26,9 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from cms.db import create_engine, create_sessionmaker
+from cms.endpoints import views as view_endpoints
 from cms.services import scheduling
+from cms.services.views import ViewCounter
 from cms.settings import Settings
 from schema import build_schema
 from schema.auth_context import presented_token, viewer_for
@@ -35,7 +38,12 @@ from schema.context import Context
 class GraphQLApp(GraphQL[Context, None]):
     """GraphQL over HTTP (GET and POST) and WebSocket at one path, GraphiQL for browsers."""
 
-    def __init__(self, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        views: ViewCounter,
+    ) -> None:
         super().__init__(
             build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql_enabled else None,
@@ -43,6 +51,7 @@ class GraphQLApp(GraphQL[Context, None]):
         )
         self.settings = settings
         self.sessions = sessions
+        self.views = views
 
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
@@ -76,6 +85,7 @@ class GraphQLApp(GraphQL[Context, None]):
             token=token,
             connection=request,
             response=response if isinstance(response, Response) else None,
+            views=self.views,
         )
 
 
@@ -94,6 +104,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     engine = create_engine(settings)
     sessions = create_sessionmaker(engine)
     settings.media_root.mkdir(parents=True, exist_ok=True)
+    views = ViewCounter(
+        sessions, settings.secret_key, timedelta(minutes=settings.view_repeat_minutes)
+    )
 
     async def healthz(request: Request) -> JSONResponse:
         async with engine.connect() as connection:
@@ -102,24 +115,28 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        scheduler = None
+        tasks = [asyncio.create_task(views.run_forever(settings.view_flush_seconds))]
         if settings.scheduler_interval_seconds > 0:
-            scheduler = asyncio.create_task(
-                scheduling.run_forever(sessions, settings.scheduler_interval_seconds)
+            tasks.append(
+                asyncio.create_task(
+                    scheduling.run_forever(sessions, settings.scheduler_interval_seconds)
+                )
             )
         yield
-        if scheduler is not None:
-            scheduler.cancel()
+        for task in tasks:
+            task.cancel()
             with suppress(asyncio.CancelledError):
-                await scheduler
+                await task
+        await views.flush()
         await engine.dispose()
 
-    graphql = GraphQLApp(settings, sessions)
+    graphql = GraphQLApp(settings, sessions, views)
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
+            *view_endpoints.routes(views),
             Mount("/media", ImmutableMedia(directory=settings.media_root), name="media"),
         ],
         lifespan=lifespan,
@@ -127,4 +144,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
+    app.state.views = views
     return app

@@ -9,6 +9,7 @@ from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
 from cms.services.viewer import ANONYMOUS, Viewer
+from cms.services.views import ViewCounter
 from cms.settings import Settings
 from schema.loaders import Loaders
 
@@ -21,6 +22,7 @@ class Context:
     token: str | None = None
     connection: HTTPConnection | None = None
     response: Response | None = None
+    views: ViewCounter | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -30,6 +32,10 @@ class Context:
     def client_address(self) -> str | None:
         client = self.connection.client if self.connection else None
         return client.host if client else None
+
+    @property
+    def user_agent(self) -> str:
+        return self.connection.headers.get("user-agent", "") if self.connection else ""
 
 
 Info = strawberry.Info[Context, Any]

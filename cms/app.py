@@ -26,8 +26,11 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from cms.db import create_engine, create_sessionmaker
+from cms.endpoints import feeds as feed_endpoints
+from cms.endpoints import newsletter as newsletter_endpoints
 from cms.endpoints import views as view_endpoints
-from cms.services import scheduling
+from cms.services import digest, scheduling
+from cms.services.viewer import Viewer
 from cms.services.views import ViewCounter
 from cms.settings import Settings
 from schema import build_schema
@@ -122,6 +125,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     scheduling.run_forever(sessions, settings.scheduler_interval_seconds)
                 )
             )
+        if settings.digest_time is not None:
+            tasks.append(asyncio.create_task(digest.run_forever(sessions, settings)))
         yield
         for task in tasks:
             task.cancel()
@@ -130,6 +135,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await views.flush()
         await engine.dispose()
 
+    async def authenticate(request: Request) -> Viewer:
+        return await viewer_for(presented_token(request, settings), sessions)
+
     graphql = GraphQLApp(settings, sessions, views)
     app = Starlette(
         routes=[
@@ -137,6 +145,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             *view_endpoints.routes(views),
+            *newsletter_endpoints.routes(settings, sessions, authenticate),
+            *feed_endpoints.routes(settings, sessions),
             Mount("/media", ImmutableMedia(directory=settings.media_root), name="media"),
         ],
         lifespan=lifespan,

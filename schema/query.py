@@ -23,6 +23,7 @@ from schema.editor_queries import EditorQueries
 from schema.errors import bad_input
 from schema.live import LiveStream
 from schema.locale import checked_locale
+from schema.readers import ReaderQueries
 
 
 @strawberry.type
@@ -195,5 +196,5 @@ class PublicQueries:
     description="Everything that can be read. Frontends use the public fields, which show "
     "published content only; staff fields (`me`, `editorialArticles`, `auditLog`) need a sign-in."
 )
-class Query(PublicQueries, EditorQueries):
+class Query(PublicQueries, ReaderQueries, EditorQueries):
     pass

@@ -4,7 +4,7 @@ The window is a range on the bucket index `(day, views)`, so only articles read 
 touched, never the whole archive; the visibility rule still decides what may be listed.
 """
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 
 from sqlalchemy import func
@@ -33,6 +33,7 @@ async def most_read(
     first: int,
     locale: str | None = None,
     category_ids: tuple[int, ...] | None = None,
+    published_since: datetime | None = None,
 ) -> list[tuple[Article, int]]:
     """The most viewed visible articles of the window with their views in it, most first."""
     since = today - timedelta(days=period.value - 1)
@@ -41,6 +42,7 @@ async def most_read(
         feed_query(viewer, ArticleFilter(locale=locale, category_ids=category_ids))
         .join(ArticleViewBucket, col(ArticleViewBucket.article_id) == col(Article.id))
         .where(col(ArticleViewBucket.day) >= since, col(ArticleViewBucket.day) <= today)
+        .where(col(Article.published_at) >= (published_since or datetime.min.replace(tzinfo=UTC)))
         .group_by(col(Article.id))
         .add_columns(total)
         .order_by(total.desc(), col(Article.id).desc())

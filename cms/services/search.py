@@ -17,7 +17,6 @@ from sqlalchemy import (
     and_,
     column,
     func,
-    literal,
     literal_column,
     or_,
     table,
@@ -80,11 +79,12 @@ def _sqlite(query: Select[Article], terms: list[str]) -> Ranked:
 
 
 def _postgres(query: Select[Article], terms: list[str]) -> Ranked:
-    wanted = func.to_tsquery(literal("simple"), " & ".join(f"{term}:*" for term in terms))
+    simple = literal_column("'simple'::regconfig")
+    wanted = func.to_tsquery(simple, " & ".join(f"{term}:*" for term in terms))
     vector: ColumnElement[str] = literal_column("article.search_vector")
     options = f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, MaxFragments=2"
     source = func.concat(col(Article.lead), " ", col(Article.body_text))
-    snippet = func.ts_headline(literal("simple"), source, wanted, options)
+    snippet = func.ts_headline(simple, source, wanted, options)
     return query.where(vector.op("@@")(wanted)), -func.ts_rank_cd(vector, wanted), snippet
 
 

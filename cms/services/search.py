@@ -79,7 +79,7 @@ def _sqlite(query: Select[Article], terms: list[str]) -> Ranked:
 
 
 def _postgres(query: Select[Article], terms: list[str]) -> Ranked:
-    simple = literal_column("'simple'::regconfig")
+    simple: ColumnElement[str] = literal_column("'simple'::regconfig")
     wanted = func.to_tsquery(simple, " & ".join(f"{term}:*" for term in terms))
     vector: ColumnElement[str] = literal_column("article.search_vector")
     options = f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, MaxFragments=2"

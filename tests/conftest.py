@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg  # type: ignore[import-untyped]
 import httpx
 import pytest
+from aiosmtpd.controller import Controller
 from graphql import GraphQLError
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -25,6 +26,7 @@ from cms.services.viewer import ANONYMOUS, Viewer
 from cms.settings import Settings
 from schema import build_schema
 from schema.context import Context
+from tests.mailroom import Inbox, free_port
 
 POSTGRES_ADMIN_URL = os.environ.get("CMS_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_ADMIN_URL else [])
@@ -161,3 +163,25 @@ def count_statements(engine: AsyncEngine) -> Callable[[], Any]:
 @pytest.fixture
 def backend(database_url: str) -> str:
     return make_url(database_url).get_backend_name()
+
+
+@dataclass
+class Mailroom:
+    """Settings that send through a real SMTP server started for the test, and its inbox."""
+
+    settings: Settings
+    inbox: Inbox
+
+
+@pytest.fixture
+def mailroom(settings: Settings) -> Iterator[Mailroom]:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield Mailroom(
+            settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port}), inbox
+        )
+    finally:
+        controller.stop()

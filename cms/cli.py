@@ -2,6 +2,7 @@
 
 import asyncio
 import sys
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -12,13 +13,15 @@ from cms.db import create_engine, create_sessionmaker
 from cms.errors import CmsError
 from cms.migrations import upgrade
 from cms.models import Role
-from cms.services import scheduling
+from cms.services import digest, scheduling
 from cms.services import users as user_service
 from cms.settings import Settings
 
 app = typer.Typer(help="Newsroom CMS: a headless GraphQL CMS for news publishers.")
 user_app = typer.Typer(help="Staff accounts.")
 app.add_typer(user_app, name="user")
+digest_app = typer.Typer(help="The daily newsletter digest.")
+app.add_typer(digest_app, name="digest")
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
 
@@ -145,6 +148,31 @@ def publish_due() -> None:
         f"Published {len(run.published)} article(s); "
         f"expired {run.breaking_expired} breaking flag(s)."
     )
+
+
+async def _send_digest(settings: Settings, day: date | None) -> digest.DigestRun:
+    engine = create_engine(settings)
+    try:
+        return await digest.send_digest(create_sessionmaker(engine), settings, day)
+    finally:
+        await engine.dispose()
+
+
+@digest_app.command("send")
+def send_digest(
+    day: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="The day (YYYY-MM-DD); today in CMS_TIMEZONE."),
+    ] = None,
+) -> None:
+    """Send the day's digest to every confirmed subscriber who has not had it (safe to repeat)."""
+    run = asyncio.run(_send_digest(Settings(), day.date() if day else None))
+    typer.echo(
+        f"Sent {run.sent} digest(s) in {', '.join(run.locales) or 'no language'}; "
+        f"{run.failed} failed and will be retried."
+    )
+    if run.failed:
+        raise typer.Exit(1)
 
 
 @app.command("export-schema")

@@ -68,6 +68,12 @@ class Settings(BaseSettings):
         "platform.twitter.com",
     ]
 
+    @field_validator("digest_time", mode="before")
+    @classmethod
+    def _digest_off(cls, value: object) -> object:
+        """An empty `CMS_DIGEST_TIME` (or `off`) turns the automatic digest off."""
+        return None if value in ("", "off") else value
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

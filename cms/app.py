@@ -6,6 +6,7 @@ The only module of `cms/` that imports `schema/`.
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from datetime import timedelta
 
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -17,12 +18,18 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from cms.db import create_engine, create_sessionmaker
+from cms.endpoints import feeds as feed_endpoints
+from cms.endpoints import newsletter as newsletter_endpoints
+from cms.endpoints import views as view_endpoints
 from cms.http_cache import ResponseCacheMiddleware
 from cms.response_cache import ResponseCache
-from cms.services import persisted_queries, scheduling
+from cms.services import digest, persisted_queries, scheduling
 from cms.services.media.library import MediaLibrary
+from cms.services.viewer import Viewer
+from cms.services.views import ViewCounter
 from cms.settings import Settings
 from cms.storage import storage_for
+from schema.auth_context import presented_token, viewer_for
 from schema.view import GraphQLApp
 
 
@@ -42,6 +49,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     cache = ResponseCache(settings.response_cache_bytes)
     sessions = create_sessionmaker(engine, invalidate=cache.invalidate)
     media = MediaLibrary(settings, storage_for(settings), sessions)
+    views = ViewCounter(
+        sessions, settings.secret_key, timedelta(minutes=settings.view_repeat_minutes)
+    )
 
     async def healthz(request: Request) -> JSONResponse:
         async with engine.connect() as connection:
@@ -56,24 +66,35 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await persisted_queries.register(session=session, documents=documents)
             await graphql.persisted.load(session=session)
         await media.catch_up()
-        scheduler = None
+        tasks = [asyncio.create_task(views.run_forever(settings.view_flush_seconds))]
         if settings.scheduler_interval_seconds > 0:
-            scheduler = asyncio.create_task(
-                scheduling.run_forever(sessions, settings.scheduler_interval_seconds)
+            tasks.append(
+                asyncio.create_task(
+                    scheduling.run_forever(sessions, settings.scheduler_interval_seconds)
+                )
             )
+        if settings.digest_time is not None:
+            tasks.append(asyncio.create_task(digest.run_forever(sessions, settings)))
         yield
-        if scheduler is not None:
-            scheduler.cancel()
+        for task in tasks:
+            task.cancel()
             with suppress(asyncio.CancelledError):
-                await scheduler
+                await task
+        await views.flush()
         await media.close()
         await engine.dispose()
 
-    graphql = GraphQLApp(settings, sessions, media)
+    async def authenticate(request: Request) -> Viewer:
+        return await viewer_for(presented_token(request, settings), sessions)
+
+    graphql = GraphQLApp(settings, sessions, media, views)
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
+        *view_endpoints.routes(views),
+        *newsletter_endpoints.routes(settings, sessions, authenticate),
+        *feed_endpoints.routes(settings, sessions),
     ]
     if settings.media_storage == "local":
         settings.media_root.mkdir(parents=True, exist_ok=True)
@@ -93,4 +114,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.sessions = sessions
     app.state.media = media
     app.state.response_cache = cache
+    app.state.views = views
     return app

@@ -4,6 +4,7 @@ The defaults run everything on a laptop with no configuration: a SQLite file, me
 the site's clock in Tbilisi. Production swaps values, never code.
 """
 
+from datetime import time
 from functools import cached_property
 from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
@@ -79,6 +80,21 @@ class Settings(BaseSettings):
     cache_s_maxage: int = 300
     cache_stale_while_revalidate: int = 60
     cdn_purge_url: str | None = None
+    view_flush_seconds: float = 2.0
+    view_repeat_minutes: int = 30
+    site_name: str = "Newsroom"
+    api_url: str | None = None
+    article_path: str = "/{locale}/{slug}"
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_tls: bool = False
+    mail_from: str = "Newsroom <newsletter@localhost>"
+    newsletter_confirm_hours: int = 48
+    digest_time: time | None = time(8, 0)
+    digest_size: int = 8
     embed_hosts: list[str] = [
         "www.youtube.com",
         "www.youtube-nocookie.com",
@@ -86,6 +102,12 @@ class Settings(BaseSettings):
         "www.facebook.com",
         "platform.twitter.com",
     ]
+
+    @field_validator("digest_time", mode="before")
+    @classmethod
+    def _digest_off(cls, value: object) -> object:
+        """An empty `CMS_DIGEST_TIME` (or `off`) turns the automatic digest off."""
+        return None if value in ("", "off") else value
 
     @field_validator("timezone")
     @classmethod
@@ -117,6 +139,16 @@ class Settings(BaseSettings):
     @property
     def introspection_enabled(self) -> bool:
         return self.env == "development" if self.introspection is None else self.introspection
+
+    @property
+    def public_api_url(self) -> str:
+        """Where readers reach this server (confirm and unsubscribe links); the site by default."""
+        return (self.api_url or self.site_url).rstrip("/")
+
+    def article_url(self, locale: str, slug: str, public_id: str) -> str:
+        """The public page of an article on the site, for feeds and emails."""
+        path = self.article_path.format(locale=locale, slug=slug, public_id=public_id)
+        return self.site_url.rstrip("/") + "/" + path.lstrip("/")
 
     def media_url_for(self, key: str) -> str:
         """Absolute URL of a stored file, so frontends on other hosts can use it as is."""

@@ -198,7 +198,8 @@ class Article(relay.Node):
         return await load_media(info, self.cover_id)
 
     @strawberry.field(
-        description="The newest other published articles of the same category, newest first."
+        description="Other published articles of the same category that share a tag with this "
+        "one, newest first."
     )
     async def related(
         self,
@@ -210,10 +211,10 @@ class Article(relay.Node):
         check_first(first, RELATED_MAX)
         if self.category_id is None or first == 0:
             return []
-        key = RelatedKey(category_id=self.category_id, count=first + 1)
-        newest = await info.context.loaders.newest_by_category.load(key)
+        key = RelatedKey(article_id=self.entity_id, count=first)
+        related = await info.context.loaders.related_by_article.load(key)
         info.context.shows(f"feed:category:{self.category_id}")
-        return [Article.from_entity(a) for a in newest if a.id != self.entity_id][:first]
+        return [Article.from_entity(article) for article in related]
 
     @strawberry.field(description="The same story in the other languages, for a language switch.")
     async def translations(self, info: Info) -> list["Article"]:

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from cms.services.media.library import MediaLibrary
 from cms.services.viewer import ANONYMOUS, Viewer
+from cms.services.views import ViewCounter
 from cms.settings import Settings
 from schema.loaders import Loaders
 
@@ -25,6 +26,7 @@ class Context:
     cache_tags: set[str] = field(default_factory=set)
     shareable: bool = True
     media: MediaLibrary | None = None
+    views: ViewCounter | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -45,6 +47,10 @@ class Context:
     def client_address(self) -> str | None:
         client = self.connection.client if self.connection else None
         return client.host if client else None
+
+    @property
+    def user_agent(self) -> str:
+        return self.connection.headers.get("user-agent", "") if self.connection else ""
 
 
 Info = strawberry.Info[Context, Any]

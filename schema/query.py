@@ -24,6 +24,7 @@ from schema.errors import bad_input
 from schema.live import LiveStream
 from schema.locale import checked_locale
 from schema.media_queries import MediaQueries
+from schema.readers import ReaderQueries
 
 
 @strawberry.type
@@ -209,8 +210,8 @@ class PublicQueries:
 
 @strawberry.type(
     description="Everything that can be read. Frontends use the public fields, which show "
-    "published content only; staff fields (`me`, `editorialArticles`, `auditLog`, `mediaLibrary`) "
-    "need a sign-in."
+    "published content only; staff fields (`me`, `editorialArticles`, `auditLog`, `mediaLibrary`, "
+    "`newsletterSubscribers`) need a sign-in."
 )
-class Query(PublicQueries, EditorQueries, MediaQueries):
+class Query(PublicQueries, ReaderQueries, EditorQueries, MediaQueries):
     pass

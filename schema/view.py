@@ -32,6 +32,7 @@ from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
 from cms.services.media.library import MediaLibrary
 from cms.services.persisted_queries import PersistedQueryStore, document_hash
+from cms.services.views import ViewCounter
 from cms.settings import Settings
 from schema import build_schema
 from schema.auth_context import presented_token, viewer_for
@@ -52,6 +53,7 @@ class GraphQLApp(GraphQL[Context, None]):
         settings: Settings,
         sessions: async_sessionmaker[AsyncSession],
         media: MediaLibrary,
+        views: ViewCounter,
     ) -> None:
         super().__init__(
             build_schema(settings),
@@ -62,6 +64,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self.settings = settings
         self.sessions = sessions
         self.media = media
+        self.views = views
         self.persisted = PersistedQueryStore(settings.automatic_persisted_queries)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -233,4 +236,5 @@ class GraphQLApp(GraphQL[Context, None]):
             connection=request,
             response=response if isinstance(response, Response) else None,
             media=self.media,
+            views=self.views,
         )

@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg  # type: ignore[import-untyped]
 import httpx
 import pytest
+from aiosmtpd.controller import Controller
 from graphql import GraphQLError
 from moto.server import ThreadedMotoServer
 from sqlalchemy import event
@@ -31,6 +32,7 @@ from cms.settings import Settings
 from cms.storage import LocalStorage, S3Storage, Storage, storage_for
 from schema import build_schema
 from schema.context import Context
+from tests.mailroom import Inbox, free_port
 
 POSTGRES_ADMIN_URL = os.environ.get("CMS_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_ADMIN_URL else [])
@@ -236,3 +238,25 @@ async def stored_keys(storage: Storage) -> list[str]:
         return []
     found = storage.root.rglob("*")
     return sorted(str(p.relative_to(storage.root)) for p in found if p.is_file())
+
+
+@dataclass
+class Mailroom:
+    """Settings that send through a real SMTP server started for the test, and its inbox."""
+
+    settings: Settings
+    inbox: Inbox
+
+
+@pytest.fixture
+def mailroom(settings: Settings) -> Iterator[Mailroom]:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield Mailroom(
+            settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port}), inbox
+        )
+    finally:
+        controller.stop()

@@ -16,6 +16,7 @@ from cms.models.article import (  # noqa: E402
     ArticleSlugHistory,
     ArticleTag,
     ArticleViewBucket,
+    ArticleViewSeen,
     Revision,
 )
 from cms.models.category import Category, Tag  # noqa: E402
@@ -43,6 +44,7 @@ __all__ = [
     "ArticleStatus",
     "ArticleTag",
     "ArticleViewBucket",
+    "ArticleViewSeen",
     "AuditEntry",
     "AuthToken",
     "Category",

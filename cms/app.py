@@ -22,7 +22,7 @@ from cms.endpoints import feeds as feed_endpoints
 from cms.endpoints import newsletter as newsletter_endpoints
 from cms.endpoints import views as view_endpoints
 from cms.http_cache import ResponseCacheMiddleware
-from cms.response_cache import ResponseCache
+from cms.response_cache import RedisResponseCache, ResponseCache, ResponseStore
 from cms.services import digest, persisted_queries, scheduling
 from cms.services.media.library import MediaLibrary
 from cms.services.viewer import Viewer
@@ -46,7 +46,13 @@ class ImmutableMedia(StaticFiles):
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     engine = create_engine(settings)
-    cache = ResponseCache(settings.response_cache_bytes)
+    cache: ResponseStore = (
+        RedisResponseCache(
+            settings.redis_url, settings.cache_s_maxage, prefix=f"{settings.redis_prefix}:rc"
+        )
+        if settings.redis_url
+        else ResponseCache(settings.response_cache_bytes)
+    )
     sessions = create_sessionmaker(engine, invalidate=cache.invalidate)
     media = MediaLibrary(settings, storage_for(settings), sessions)
     views = ViewCounter(
@@ -82,12 +88,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await task
         await views.flush()
         await media.close()
+        if isinstance(cache, RedisResponseCache):
+            await cache.close()
         await engine.dispose()
 
     async def authenticate(request: Request) -> Viewer:
         return await viewer_for(presented_token(request, settings), sessions)
 
-    graphql = GraphQLApp(settings, sessions, media, views)
+    graphql = GraphQLApp(settings, sessions, media, views, cache)
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),

@@ -9,7 +9,7 @@ import hashlib
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cms.response_cache import CachedResponse, ResponseCache
+from cms.response_cache import CachedResponse, ResponseStore
 
 SESSION_COOKIE = b"cms_session="
 _SKIPPED_HEADERS = {b"content-length", b"etag", b"date", b"server"}
@@ -27,7 +27,7 @@ def _header(scope: Scope, wanted: bytes) -> bytes | None:
 
 
 class ResponseCacheMiddleware:
-    def __init__(self, app: ASGIApp, cache: ResponseCache, path: str, max_body: int) -> None:
+    def __init__(self, app: ASGIApp, cache: ResponseStore, path: str, max_body: int) -> None:
         self.app = app
         self.cache = cache
         self.path = path
@@ -49,11 +49,12 @@ class ResponseCacheMiddleware:
         digest = hashlib.sha256(scope["method"].encode() + b"?" + scope["query_string"] + b"\n")
         digest.update(body)
         key = digest.hexdigest()
-        entry = self.cache.get(key)
+        entry = await self.cache.get(key)
         if entry is None:
-            await self._forward(scope, body, receive, send, key)
+            generation = await self.cache.generation()
+            await self._forward(scope, body, receive, send, key, generation)
         else:
-            await self._respond(scope, entry, send)
+            await self._respond(scope, entry, send, hit=True)
 
     async def _read_body(self, receive: Receive) -> tuple[bytes, bool]:
         """The request body, or what was read of it when it runs past the size limit."""
@@ -69,7 +70,7 @@ class ResponseCacheMiddleware:
                 return b"".join(chunks), False
 
     async def _forward(
-        self, scope: Scope, body: bytes, receive: Receive, send: Send, key: str
+        self, scope: Scope, body: bytes, receive: Receive, send: Send, key: str, generation: int
     ) -> None:
         start: Message = {}
         parts: list[bytes] = []
@@ -81,12 +82,12 @@ class ResponseCacheMiddleware:
             elif message["type"] == "http.response.body":
                 parts.append(message.get("body", b""))
                 if not message.get("more_body", False):
-                    await self._finish(scope, start, b"".join(parts), send, key)
+                    await self._finish(scope, start, b"".join(parts), send, key, generation)
 
         await self.app(scope, _replay(body, receive), capture)
 
     async def _finish(
-        self, scope: Scope, start: Message, body: bytes, send: Send, key: str
+        self, scope: Scope, start: Message, body: bytes, send: Send, key: str, generation: int
     ) -> None:
         headers = [(n, v) for n, v in start["headers"] if n.lower() not in _SKIPPED_HEADERS]
         cache_control = next((v for n, v in headers if n.lower() == b"cache-control"), b"")
@@ -101,10 +102,10 @@ class ResponseCacheMiddleware:
             etag=b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"',
             tags=frozenset(tags.split()),
         )
-        self.cache.put(key, entry)
-        await self._respond(scope, entry, send)
+        await self.cache.put(key, entry, generation)
+        await self._respond(scope, entry, send, hit=False)
 
-    async def _respond(self, scope: Scope, entry: CachedResponse, send: Send) -> None:
+    async def _respond(self, scope: Scope, entry: CachedResponse, send: Send, *, hit: bool) -> None:
         if _header(scope, b"if-none-match") == entry.etag:
             headers = [(n, v) for n, v in entry.headers if n.lower() != b"content-type"]
             await send(
@@ -118,6 +119,7 @@ class ResponseCacheMiddleware:
             return
         headers = [
             *entry.headers,
+            (b"x-cache", b"HIT" if hit else b"MISS"),
             (b"etag", entry.etag),
             (b"content-length", str(len(entry.body)).encode()),
         ]

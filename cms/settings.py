@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     env: Literal["development", "production"] = "development"
     database_url: str = "sqlite+aiosqlite:///./cms.db"
     redis_url: str | None = None
+    redis_prefix: str = Field(
+        default="cms", description="Prefix of every Redis key and channel, to share one Redis."
+    )
     media_root: Path = Path("./media")
     media_url: str = Field(
         default="/media/",

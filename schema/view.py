@@ -30,6 +30,7 @@ from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
+from cms.response_cache import ResponseStore
 from cms.services.media.library import MediaLibrary
 from cms.services.persisted_queries import PersistedQueryStore, document_hash
 from cms.services.views import ViewCounter
@@ -54,6 +55,7 @@ class GraphQLApp(GraphQL[Context, None]):
         sessions: async_sessionmaker[AsyncSession],
         media: MediaLibrary,
         views: ViewCounter,
+        cache: ResponseStore,
     ) -> None:
         super().__init__(
             build_schema(settings),
@@ -65,6 +67,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self.sessions = sessions
         self.media = media
         self.views = views
+        self.cache = cache
         self.persisted = PersistedQueryStore(settings.automatic_persisted_queries)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -150,6 +153,7 @@ class GraphQLApp(GraphQL[Context, None]):
         )
         if isinstance(result, SubscriptionExecutionResult):
             return result
+        await self.cache.settle()
         sub_response.headers["Cache-Control"] = self._cache_control(result, context)
         if sub_response.headers["Cache-Control"].startswith("public"):
             sub_response.headers["Surrogate-Key"] = " ".join(sorted(context.cache_tags))

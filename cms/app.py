@@ -17,6 +17,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from cms.cdn import CdnPurger
 from cms.db import create_engine, create_sessionmaker
 from cms.endpoints import feeds as feed_endpoints
 from cms.endpoints import newsletter as newsletter_endpoints
@@ -53,7 +54,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if settings.redis_url
         else ResponseCache(settings.response_cache_bytes)
     )
-    sessions = create_sessionmaker(engine, invalidate=cache.invalidate)
+    purger = CdnPurger(settings.cdn_purge_url) if settings.cdn_purge_url else None
+
+    def stale(tags: set[str]) -> None:
+        cache.invalidate(tags)
+        if purger is not None:
+            purger.purge(tags)
+
+    sessions = create_sessionmaker(engine, invalidate=stale)
     media = MediaLibrary(settings, storage_for(settings), sessions)
     views = ViewCounter(
         sessions, settings.secret_key, timedelta(minutes=settings.view_repeat_minutes)
@@ -90,6 +98,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await media.close()
         if isinstance(cache, RedisResponseCache):
             await cache.close()
+        if purger is not None:
+            await purger.close()
         await engine.dispose()
 
     async def authenticate(request: Request) -> Viewer:

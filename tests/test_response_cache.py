@@ -1,18 +1,24 @@
 """The response cache: anonymous queries served as stored bytes, and never a stale answer after a
 write, because every write invalidates exactly the tags it touches."""
 
+import json
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import ClassVar
 
 import httpx
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 
+from cms.app import create_app
 from cms.models import ArticleStatus, Role
 from cms.services import scheduling
 from cms.services.passwords import hash_password
+from cms.settings import Settings
 from tests.builders import make_article, make_category, make_user
 
 HOME = (
@@ -245,3 +251,46 @@ async def test_mutations_are_never_answered_from_the_cache(
 
     assert first.headers["cache-control"] == "no-store"
     assert "etag" not in second.headers
+
+
+class _PurgeRecorder(BaseHTTPRequestHandler):
+    received: ClassVar[list[dict[str, list[str]]]] = []
+
+    def do_POST(self) -> None:
+        length = int(self.headers["content-length"])
+        self.received.append(json.loads(self.rfile.read(length)))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+async def test_a_cdn_is_told_which_keys_a_write_made_stale(
+    settings: Settings, session: AsyncSession
+) -> None:
+    server = HTTPServer(("127.0.0.1", 0), _PurgeRecorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/purge"
+    app = create_app(settings.model_copy(update={"cdn_purge_url": url}))
+    draft = await make_article(session, title="Fresh", status=ArticleStatus.DRAFT)
+    await session.commit()
+    try:
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="https://testserver"
+            ) as client,
+        ):
+            token = await editor_token(session, client)
+            await client.post(
+                "/graphql",
+                json={"query": PUBLISH, "variables": {"id": draft.public_id}},
+                headers={"authorization": f"Bearer {token}"},
+            )
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    purged = {key for request in _PurgeRecorder.received for key in request["surrogateKeys"]}
+    assert {f"article:{draft.public_id}", "feed:all", "feed:locale:en"} <= purged

@@ -46,9 +46,13 @@ TAGS_SQL = text("""
 """).columns(names=JSON)
 
 RELATED_SQL = text("""
-    SELECT title, slug FROM article
+    SELECT title, slug FROM article a
     WHERE category_id = :category_id AND id != :article_id
       AND status = 'PUBLISHED' AND published_at IS NOT NULL
+      AND EXISTS (
+        SELECT 1 FROM article_tag own JOIN article_tag other ON other.tag_id = own.tag_id
+        WHERE own.article_id = :article_id AND other.article_id = a.id
+      )
     ORDER BY published_at DESC, id DESC
     LIMIT 5
 """)

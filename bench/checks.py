@@ -89,8 +89,10 @@ async def check_article(connection: AsyncConnection, answer: Answer, chosen: Sam
     expect((found["title"], found["body"]) == (row.title, row.body), "ARTICLE is another article")
     related = await _public_ids(
         connection,
-        "SELECT slug FROM article WHERE category_id = :c AND id <> :id "
-        f"AND status = 'PUBLISHED' {_NEWEST} LIMIT 5",
+        "SELECT slug FROM article a WHERE category_id = :c AND id <> :id "
+        "AND status = 'PUBLISHED' AND EXISTS (SELECT 1 FROM article_tag own "
+        "JOIN article_tag other ON other.tag_id = own.tag_id "
+        f"WHERE own.article_id = :id AND other.article_id = a.id) {_NEWEST} LIMIT 5",
         c=row.category_id,
         id=row.id,
     )

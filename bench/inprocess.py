@@ -64,8 +64,9 @@ async def deep_page_cursor(client: httpx.AsyncClient, slug: str, page: int) -> s
 async def rehearse(
     settings: Settings, article_slug: str, article_locale: str, category_slug: str
 ) -> tuple[list[Operation], dict[str, int]]:
-    """The benchmark's operations, and the SQL statements each one costs after a warm-up."""
-    app = create_app(settings)
+    """The benchmark's operations, and the SQL statements each one costs after a warm-up
+    (with the response cache off, or the counted request would cost none)."""
+    app = create_app(settings.model_copy(update={"response_cache_bytes": 0}))
     engine: AsyncEngine = app.state.engine
     transport = httpx.ASGITransport(app=app)
     statements: dict[str, int] = {}

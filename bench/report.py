@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from bench.wrk import Load
 
 BYTES, SQL, OURS = "bytes ceiling", "SQL ceiling", "ours"
+CACHED = "ours, cached"
+OUR_SERVERS = (OURS, CACHED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,18 +38,18 @@ def table(results: list[Measurement], statements: dict[str, int]) -> str:
     lines = [
         _row(
             [
-                *("operation", "workers", "conns", "req/s", "p50 ms", "p99 ms"),
+                *("operation", "workers", "conns", "server", "req/s", "p50 ms", "p99 ms"),
                 *("÷ bytes", "÷ SQL", "SQL/req", "CPU ms/req", "RSS MiB/worker", "errors"),
             ]
         ),
-        _row(["---"] * 12),
+        _row(["---"] * 13),
     ]
-    for m in (m for m in results if m.target == OURS):
+    for m in (m for m in results if m.target in OUR_SERVERS):
         key = (m.operation, m.workers, m.connections)
         lines.append(
             _row(
                 [
-                    *(m.operation, str(m.workers), str(m.connections)),
+                    *(m.operation, str(m.workers), str(m.connections), m.target),
                     f"{m.load.requests_per_second:.0f}",
                     *(f"{m.load.p50_ms:.1f}", f"{m.load.p99_ms:.1f}"),
                     _ratio(m, index.get((*key, BYTES))),
@@ -69,7 +71,7 @@ def ceiling_table(results: list[Measurement]) -> str:
         ),
         _row(["---"] * 8),
     ]
-    for m in (m for m in results if m.target != OURS):
+    for m in (m for m in results if m.target not in OUR_SERVERS):
         lines.append(
             _row(
                 [

@@ -22,7 +22,7 @@ import orjson
 from bench import checks, dataset, inprocess, wrk
 from bench.operations import Operation
 from bench.processes import ROOT, Server
-from bench.report import BYTES, OURS, SQL, Measurement, ceiling_table, table
+from bench.report import BYTES, CACHED, OURS, SQL, Measurement, ceiling_table, table
 from bench.rows import SIZES
 from cms.db import create_engine
 from cms.settings import Settings
@@ -118,13 +118,14 @@ def _bench_workers(
 ) -> list[Measurement]:
     env = _server_env(settings)
     responses = DATA / "responses.json"
-    ours = Server(OURS, "cms.app:create_app", workers, env)
+    ours = Server(OURS, "cms.app:create_app", workers, env | {"CMS_RESPONSE_CACHE_BYTES": "0"})
+    cached = Server(CACHED, "cms.app:create_app", workers, env)
     sql = Server(SQL, "bench.ceiling:sql_app", workers, env)
     raw = Server(
         BYTES, "bench.ceiling:bytes_app", workers, env | {"BENCH_RESPONSES": str(responses)}
     )
     results = []
-    with _running(ours, sql):
+    with _running(ours, cached, sql):
         answers = {op.name: _fetch(f"{ours.url}/graphql", op) for op in ops}
         asyncio.run(_check(settings, {k: json.loads(v) for k, v in answers.items()}, chosen))
         responses.write_text(json.dumps({k: v.decode() for k, v in answers.items()}))
@@ -139,6 +140,7 @@ def _bench_workers(
                         (raw, f"{raw.url}/{op.name}"),
                         (sql, f"{sql.url}/{op.kind}"),
                         (ours, f"{ours.url}/graphql"),
+                        (cached, f"{cached.url}/graphql"),
                     ):
                         load, cpu_ms, rss = _measure(server, url, body, connections, args)
                         results.append(

@@ -7,130 +7,33 @@ The only module of `cms/` that imports `schema/`.
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from typing import Any
+from datetime import timedelta
 
-from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLRequestData
-from strawberry.http.parse_content_type import parse_content_type
-from strawberry.schema.exceptions import InvalidOperationTypeError
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
-from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
-    BaseGraphQLTransportWSHandler,
-)
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
-from strawberry.types import ExecutionResult
-from strawberry.types.unset import UnsetType
 
+from cms.cdn import CdnPurger
 from cms.db import create_engine, create_sessionmaker
-from cms.events import EventBus, bus_for
-from cms.services import scheduling
+from cms.endpoints import feeds as feed_endpoints
+from cms.endpoints import newsletter as newsletter_endpoints
+from cms.endpoints import views as view_endpoints
+from cms.events import bus_for
+from cms.http_cache import ResponseCacheMiddleware
+from cms.response_cache import RedisResponseCache, ResponseCache, ResponseStore
+from cms.services import digest, persisted_queries, scheduling
+from cms.services.media.library import MediaLibrary
+from cms.services.viewer import Viewer
+from cms.services.views import ViewCounter
 from cms.settings import Settings
-from schema import build_schema
+from cms.storage import storage_for
 from schema.auth_context import presented_token, viewer_for
-from schema.context import Context
-
-
-class PingingHandler(BaseGraphQLTransportWSHandler[Context, None]):
-    """graphql-transport-ws that also pings idle clients, so proxies keep the socket open."""
-
-    ping_task: asyncio.Task[None] | None = None
-
-    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
-        await super().handle_connection_init(message)
-        if self.connection_acknowledged and self.ping_task is None:
-            self.ping_task = asyncio.create_task(self.ping_forever())
-
-    async def ping_forever(self) -> None:
-        interval = self.view.settings.ws_ping_seconds  # type: ignore[attr-defined]
-        with suppress(Exception):
-            while True:
-                await asyncio.sleep(interval)
-                await self.send_message({"type": "ping"})
-
-    async def shutdown(self) -> None:
-        if self.ping_task is not None:
-            self.ping_task.cancel()
-        await super().shutdown()
-
-
-class GraphQLApp(GraphQL[Context, None]):
-    """GraphQL over HTTP (GET and POST) and WebSocket at one path, GraphiQL for browsers."""
-
-    graphql_transport_ws_handler_class = PingingHandler
-
-    def __init__(
-        self,
-        settings: Settings,
-        sessions: async_sessionmaker[AsyncSession],
-        events: EventBus,
-    ) -> None:
-        super().__init__(
-            build_schema(settings),
-            graphql_ide="graphiql" if settings.graphiql_enabled else None,
-            allow_queries_via_get=True,
-            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
-            max_subscriptions_per_connection=settings.ws_max_subscriptions,
-            allowed_origins=[settings.site_url, *settings.ws_allowed_origins],
-        )
-        self.settings = settings
-        self.sessions = sessions
-        self.events = events
-
-    async def parse_http_body(
-        self, request: AsyncHTTPRequestAdapter
-    ) -> GraphQLRequestData | list[GraphQLRequestData]:
-        """GraphQL over HTTP: a POST body that is not JSON is answered 415, not 400."""
-        if request.method == "POST":
-            media_type, _ = parse_content_type(request.content_type or "")
-            if media_type not in ("application/json", "multipart/form-data"):
-                raise HTTPException(415, "Send the operation as application/json.")
-        return await super().parse_http_body(request)
-
-    async def execute_single(  # type: ignore[override]
-        self, request: Request, request_adapter: AsyncHTTPRequestAdapter, **kwargs: Any
-    ) -> ExecutionResult:
-        """GraphQL over HTTP: a mutation sent with GET is answered 405, not 400."""
-        try:
-            return await super().execute_single(request, request_adapter, **kwargs)
-        except HTTPException as error:
-            if isinstance(error.__cause__, InvalidOperationTypeError):
-                raise HTTPException(405, "Send mutations with POST, not GET.") from error
-            raise
-
-    async def get_context(
-        self, request: Request | WebSocket, response: Response | WebSocket
-    ) -> Context:
-        token = presented_token(request, self.settings)
-        return Context(
-            settings=self.settings,
-            sessions=self.sessions,
-            viewer=await viewer_for(token, self.sessions),
-            token=token,
-            connection=request,
-            response=response if isinstance(response, Response) else None,
-            events=self.events,
-        )
-
-    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
-        """Programs sign a socket in with `connectionParams: {token}` (browsers need nothing
-        when GraphiQL's session cookie came with the handshake)."""
-        params = context.connection_params or {}
-        token = params.get("token") or str(params.get("Authorization", "")).removeprefix("Bearer ")
-        if isinstance(token, str) and token:
-            context.token = token
-            context.viewer = await viewer_for(token, self.sessions)
-            context.fresh_loaders()
-        return await super().on_ws_connect(context)
+from schema.view import GraphQLApp
 
 
 class ImmutableMedia(StaticFiles):
@@ -146,9 +49,26 @@ class ImmutableMedia(StaticFiles):
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     engine = create_engine(settings)
+    cache: ResponseStore = (
+        RedisResponseCache(
+            settings.redis_url, settings.cache_s_maxage, prefix=f"{settings.redis_prefix}:rc"
+        )
+        if settings.redis_url
+        else ResponseCache(settings.response_cache_bytes)
+    )
+    purger = CdnPurger(settings.cdn_purge_url) if settings.cdn_purge_url else None
+
+    def stale(tags: set[str]) -> None:
+        cache.invalidate(tags)
+        if purger is not None:
+            purger.purge(tags)
+
     events = bus_for(settings)
-    sessions = create_sessionmaker(engine, events)
-    settings.media_root.mkdir(parents=True, exist_ok=True)
+    sessions = create_sessionmaker(engine, events, invalidate=stale)
+    media = MediaLibrary(settings, storage_for(settings), sessions)
+    views = ViewCounter(
+        sessions, settings.secret_key, timedelta(minutes=settings.view_repeat_minutes)
+    )
 
     async def healthz(request: Request) -> JSONResponse:
         """The database answers; `subscribers` counts this worker's open subscriptions."""
@@ -159,31 +79,65 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await events.start()
-        scheduler = None
+        async with sessions() as session:
+            if settings.persisted_queries_dir is not None:
+                documents = persisted_queries.read_documents([settings.persisted_queries_dir])
+                await persisted_queries.register(session=session, documents=documents)
+            await graphql.persisted.load(session=session)
+        await media.catch_up()
+        tasks = [asyncio.create_task(views.run_forever(settings.view_flush_seconds))]
         if settings.scheduler_interval_seconds > 0:
-            scheduler = asyncio.create_task(
-                scheduling.run_forever(sessions, settings.scheduler_interval_seconds)
+            tasks.append(
+                asyncio.create_task(
+                    scheduling.run_forever(sessions, settings.scheduler_interval_seconds)
+                )
             )
+        if settings.digest_time is not None:
+            tasks.append(asyncio.create_task(digest.run_forever(sessions, settings)))
         yield
-        if scheduler is not None:
-            scheduler.cancel()
+        for task in tasks:
+            task.cancel()
             with suppress(asyncio.CancelledError):
-                await scheduler
+                await task
+        await views.flush()
+        await media.close()
+        if isinstance(cache, RedisResponseCache):
+            await cache.close()
+        if purger is not None:
+            await purger.close()
         await events.stop()
         await engine.dispose()
 
-    graphql = GraphQLApp(settings, sessions, events)
+    async def authenticate(request: Request) -> Viewer:
+        return await viewer_for(presented_token(request, settings), sessions)
+
+    graphql = GraphQLApp(settings, sessions, media, views, cache, events)
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Route("/healthz", healthz),
+        *view_endpoints.routes(views),
+        *newsletter_endpoints.routes(settings, sessions, authenticate),
+        *feed_endpoints.routes(settings, sessions),
+    ]
+    if settings.media_storage == "local":
+        settings.media_root.mkdir(parents=True, exist_ok=True)
+        routes.append(Mount("/media", ImmutableMedia(directory=settings.media_root), name="media"))
+    middleware = [
+        Middleware(
+            ResponseCacheMiddleware, cache=cache, path="/graphql", max_body=settings.max_body_bytes
+        )
+    ]
     app = Starlette(
-        routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),
-            Route("/healthz", healthz),
-            Mount("/media", ImmutableMedia(directory=settings.media_root), name="media"),
-        ],
+        routes=routes,
+        middleware=middleware if settings.response_cache_bytes > 0 else [],
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.events = events
+    app.state.media = media
+    app.state.response_cache = cache
+    app.state.views = views
     return app

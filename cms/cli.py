@@ -2,6 +2,7 @@
 
 import asyncio
 import sys
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -13,13 +14,17 @@ from cms.errors import CmsError
 from cms.events import bus_for
 from cms.migrations import upgrade
 from cms.models import Role
-from cms.services import scheduling
+from cms.services import digest, persisted_queries, scheduling
 from cms.services import users as user_service
 from cms.settings import Settings
 
 app = typer.Typer(help="Newsroom CMS: a headless GraphQL CMS for news publishers.")
 user_app = typer.Typer(help="Staff accounts.")
 app.add_typer(user_app, name="user")
+queries_app = typer.Typer(help="Registered (persisted) GraphQL documents.")
+app.add_typer(queries_app, name="queries")
+digest_app = typer.Typer(help="The daily newsletter digest.")
+app.add_typer(digest_app, name="digest")
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
 
@@ -150,6 +155,53 @@ def publish_due() -> None:
         f"Published {len(run.published)} article(s); "
         f"expired {run.breaking_expired} breaking flag(s)."
     )
+
+
+async def _register(settings: Settings, paths: list[Path]) -> list[str]:
+    engine = create_engine(settings)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            documents = persisted_queries.read_documents(paths)
+            return await persisted_queries.register(session=session, documents=documents)
+    finally:
+        await engine.dispose()
+
+
+@queries_app.command("add")
+def add_queries(
+    paths: Annotated[list[Path], typer.Argument(help=".graphql files or folders of them.")],
+) -> None:
+    """Register documents in the allow-list; clients then send just their sha256Hash."""
+    settings = Settings()
+    asyncio.run(_migrate(settings))
+    for sha256 in asyncio.run(_register(settings, paths)):
+        typer.echo(sha256)
+    typer.echo("Restart the server (or its workers) to load new documents.")
+
+
+async def _send_digest(settings: Settings, day: date | None) -> digest.DigestRun:
+    engine = create_engine(settings)
+    try:
+        return await digest.send_digest(create_sessionmaker(engine), settings, day)
+    finally:
+        await engine.dispose()
+
+
+@digest_app.command("send")
+def send_digest(
+    day: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="The day (YYYY-MM-DD); today in CMS_TIMEZONE."),
+    ] = None,
+) -> None:
+    """Send the day's digest to every confirmed subscriber who has not had it (safe to repeat)."""
+    run = asyncio.run(_send_digest(Settings(), day.date() if day else None))
+    typer.echo(
+        f"Sent {run.sent} digest(s) in {', '.join(run.locales) or 'no language'}; "
+        f"{run.failed} failed and will be retried."
+    )
+    if run.failed:
+        raise typer.Exit(1)
 
 
 @app.command("export-schema")

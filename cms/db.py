@@ -4,6 +4,7 @@ SQLite gets WAL (readers never wait for the writer) and enforced foreign keys on
 PostgreSQL runs through asyncpg. Both run the same code and the same migrations.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from cms.events import BUS_KEY, EventBus, EventSession
+from cms.invalidation import CALLBACK_KEY
 from cms.settings import Settings
 
 
@@ -44,9 +46,15 @@ def create_engine(settings: Settings) -> AsyncEngine:
 
 
 def create_sessionmaker(
-    engine: AsyncEngine, events: EventBus | None = None
+    engine: AsyncEngine,
+    events: EventBus | None = None,
+    invalidate: Callable[[set[str]], None] | None = None,
 ) -> async_sessionmaker[AsyncSession]:
-    """Sessions that publish their events to `events` after commit (or drop them without one)."""
+    """Sessions that, once a transaction commits, publish its events to `events` and report
+    the cache tags its writes made stale to `invalidate` (either is dropped without a target)."""
+    info: dict[str, object] = {BUS_KEY: events}
+    if invalidate is not None:
+        info[CALLBACK_KEY] = invalidate
     return async_sessionmaker(
-        engine, expire_on_commit=False, sync_session_class=EventSession, info={BUS_KEY: events}
+        engine, expire_on_commit=False, sync_session_class=EventSession, info=info
     )

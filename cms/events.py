@@ -156,7 +156,7 @@ class RedisEventBus(EventBus):
 
 def bus_for(settings: Settings) -> EventBus:
     if settings.redis_url:
-        return RedisEventBus(settings.redis_url, f"{settings.redis_channel_prefix}:events")
+        return RedisEventBus(settings.redis_url, f"{settings.redis_prefix}:events")
     return EventBus()
 
 

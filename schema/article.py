@@ -122,6 +122,7 @@ class Article(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list["Article | None"]:
         ids = list(node_ids)
+        info.context.shows(*(f"article:{public_id}" for public_id in ids))
         async with info.context.sessions() as session:
             found = await article_service.articles_by_public_ids(
                 session=session, viewer=info.context.viewer, public_ids=ids
@@ -175,6 +176,7 @@ class Article(relay.Node):
 
         if self.category_id is None:
             return None
+        info.context.shows("categories")
         tree = await info.context.loaders.category_tree()
         entity = tree.by_id.get(self.category_id)
         return Category.from_entity(entity, self.locale) if entity is not None else None
@@ -184,6 +186,7 @@ class Article(relay.Node):
         from schema.category import Tag
 
         tags = await info.context.loaders.tags_by_article_id.load(self.entity_id)
+        info.context.shows(*(f"tag:{tag.id}" for tag in tags))
         return [Tag.from_entity(tag, self.locale) for tag in tags]
 
     @strawberry.field(description="Authors' public bylines, in order.")
@@ -193,6 +196,7 @@ class Article(relay.Node):
         from schema.author import Author
 
         users = await info.context.loaders.authors_by_article_id.load(self.entity_id)
+        info.context.shows(*(f"user:{user.id}" for user in users))
         return [Author.from_entity(user) for user in users if user.is_active]
 
     @strawberry.field(description="The cover image.")
@@ -200,7 +204,8 @@ class Article(relay.Node):
         return await load_media(info, self.cover_id)
 
     @strawberry.field(
-        description="The newest other published articles of the same category, newest first."
+        description="Other published articles of the same category that share a tag with this "
+        "one, newest first."
     )
     async def related(
         self,
@@ -212,9 +217,10 @@ class Article(relay.Node):
         check_first(first, RELATED_MAX)
         if self.category_id is None or first == 0:
             return []
-        key = RelatedKey(category_id=self.category_id, count=first + 1)
-        newest = await info.context.loaders.newest_by_category.load(key)
-        return [Article.from_entity(a) for a in newest if a.id != self.entity_id][:first]
+        key = RelatedKey(article_id=self.entity_id, count=first)
+        related = await info.context.loaders.related_by_article.load(key)
+        info.context.shows(f"feed:category:{self.category_id}")
+        return [Article.from_entity(article) for article in related]
 
     @strawberry.field(description="A live blog's entries, newest first, in pages.")
     async def live_updates(
@@ -229,6 +235,7 @@ class Article(relay.Node):
     ) -> Annotated["LiveBlogUpdateConnection", strawberry.lazy("schema.live_blog")]:
         from schema.live_blog import resolve_live_updates
 
+        info.context.shows(f"article:{self.public_id}")
         return await resolve_live_updates(info, self.entity_id, first, after)
 
     @strawberry.field(description="The same story in the other languages, for a language switch.")
@@ -236,6 +243,7 @@ class Article(relay.Node):
         if self.translation_group is None:
             return []
         group = await info.context.loaders.translations_by_group.load(self.translation_group)
+        info.context.shows(f"group:{self.translation_group}")
         return [Article.from_entity(a) for a in group if a.id != self.entity_id]
 
 
@@ -271,6 +279,19 @@ AfterArgument = Annotated[
 ]
 
 
+def feed_tags(filters: ArticleFilter) -> set[str]:
+    """The narrowest list tags covering a feed: every write to an article in it fires them."""
+    if filters.category_ids is not None:
+        return {f"feed:category:{category_id}" for category_id in filters.category_ids}
+    if filters.tag_id is not None:
+        return {f"feed:tag:{filters.tag_id}"}
+    if filters.featured:
+        return {"feed:featured"}
+    if filters.locale is not None:
+        return {f"feed:locale:{filters.locale}"}
+    return {"feed:all"}
+
+
 async def resolve_feed(
     info: Info, filters: ArticleFilter, first: int, after: str | None
 ) -> ArticleConnection:
@@ -285,6 +306,7 @@ async def resolve_feed(
             first=first,
             after=position,
         )
+    info.context.shows(*feed_tags(filters), *(f"article:{row.public_id}" for row in rows))
     edges = [
         ArticleEdge(
             cursor=encode_cursor(FeedKey.of(row, filters.order)), node=Article.from_entity(row)

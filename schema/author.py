@@ -26,6 +26,7 @@ class Author(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list["Author | None"]:
         ids = [int(i) if i.isdigit() else None for i in node_ids]
+        info.context.shows(*(f"user:{i}" for i in ids if i is not None))
         async with info.context.sessions() as session:
             found = await user_service.active_users_by_ids(
                 session=session, ids=[i for i in ids if i is not None]

@@ -10,7 +10,9 @@ from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
 from cms.events import EventBus
+from cms.services.media.library import MediaLibrary
 from cms.services.viewer import ANONYMOUS, Viewer
+from cms.services.views import ViewCounter
 from cms.settings import Settings
 from schema.loaders import Loaders
 
@@ -23,6 +25,10 @@ class Context:
     token: str | None = None
     connection: HTTPConnection | None = None
     response: Response | None = None
+    cache_tags: set[str] = field(default_factory=set)
+    shareable: bool = True
+    media: MediaLibrary | None = None
+    views: ViewCounter | None = None
     events: EventBus = field(default_factory=EventBus)
     connection_params: dict[str, object] | None = None
     loaders: Loaders = field(init=False)
@@ -34,10 +40,25 @@ class Context:
         """New loaders, so that a long-lived socket never answers from rows cached earlier."""
         self.loaders = Loaders(self.sessions, self.viewer)
 
+    def shows(self, *tags: str) -> None:
+        """Record what the response contains, so that a write to it invalidates the response."""
+        self.cache_tags.update(tags)
+
+    @property
+    def media_library(self) -> MediaLibrary:
+        """The app's media library; a context built without one cannot change media."""
+        if self.media is None:
+            raise RuntimeError("This context has no media library.")
+        return self.media
+
     @property
     def client_address(self) -> str | None:
         client = self.connection.client if self.connection else None
         return client.host if client else None
+
+    @property
+    def user_agent(self) -> str:
+        return self.connection.headers.get("user-agent", "") if self.connection else ""
 
 
 Info = strawberry.Info[Context, Any]

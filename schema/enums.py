@@ -48,3 +48,19 @@ class Role(Enum):
 class BodyFormat(Enum):
     HTML = strawberry.enum_value("HTML", description="HTML; sanitised to the allowed elements.")
     MARKDOWN = strawberry.enum_value("MARKDOWN", description="Markdown, converted to HTML.")
+
+
+@strawberry.enum(description="The window a most-read list counts views over.")
+class ReadingPeriod(Enum):
+    DAY = strawberry.enum_value("DAY", description="Today (UTC).")
+    WEEK = strawberry.enum_value("WEEK", description="The last 7 days, today included.")
+    MONTH = strawberry.enum_value("MONTH", description="The last 30 days, today included.")
+
+
+@strawberry.enum(description="Where a newsletter subscriber is in the double opt-in.")
+class SubscriberStatus(Enum):
+    PENDING = strawberry.enum_value(
+        "PENDING", description="Asked to subscribe; has not clicked the confirmation link yet."
+    )
+    CONFIRMED = strawberry.enum_value("CONFIRMED", description="Gets the daily digest.")
+    UNSUBSCRIBED = strawberry.enum_value("UNSUBSCRIBED", description="Left; gets no mail.")

@@ -10,6 +10,7 @@ from strawberry import relay
 from cms.models import LiveStream as LiveStreamEntity
 from cms.models import ProgrammeSlot as ProgrammeSlotEntity
 from cms.services import programme as programme_service
+from cms.services.live import LIVE_TAG
 from schema.context import Info
 from schema.enums import LiveStreamStatus
 from schema.media import Media, load_media
@@ -38,6 +39,7 @@ class ProgrammeSlot(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list["ProgrammeSlot | None"]:
+        info.context.shows(LIVE_TAG)
         ids = [int(i) if i.isdigit() else None for i in node_ids]
         async with info.context.sessions() as session:
             found = await programme_service.slots_by_ids(
@@ -90,6 +92,7 @@ class LiveStream(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list["LiveStream | None"]:
         ids = [int(i) if i.isdigit() else None for i in node_ids]
+        info.context.shows(LIVE_TAG)
         streams = [
             await info.context.loaders.stream_by_id.load(i) if i is not None else None for i in ids
         ]

@@ -22,6 +22,7 @@ from cms.services import media as media_service
 from cms.services import users as user_service
 from cms.services.articles import FeedKey
 from cms.services.categories import CategoryTree
+from cms.services.media import queries as media_queries
 from cms.services.viewer import Viewer
 
 K = TypeVar("K")
@@ -32,7 +33,7 @@ Sessions = async_sessionmaker[AsyncSession]
 
 @dataclass(frozen=True, slots=True)
 class RelatedKey:
-    category_id: int
+    article_id: int
     count: int
 
 
@@ -71,11 +72,12 @@ class Loaders:
     media_by_id: DataLoader[int, Media | None] = field(init=False)
     tags_by_article_id: DataLoader[int, list[Tag]] = field(init=False)
     authors_by_article_id: DataLoader[int, list[User]] = field(init=False)
-    newest_by_category: DataLoader[RelatedKey, list[Article]] = field(init=False)
+    related_by_article: DataLoader[RelatedKey, list[Article]] = field(init=False)
     translations_by_group: DataLoader[str, list[Article]] = field(init=False)
     upcoming_slots_by_stream_id: DataLoader[int, list[ProgrammeSlot]] = field(init=False)
     stream_by_id: DataLoader[int, LiveStream | None] = field(init=False)
     user_by_id: DataLoader[int, User | None] = field(init=False)
+    usages_by_media: DataLoader[tuple[int, str], media_service.Usages] = field(init=False)
     live_updates_by_key: DataLoader[LiveUpdatesKey, list[LiveBlogUpdate]] = field(init=False)
     live_update_count_by_article_id: DataLoader[int, int] = field(init=False)
     _category_tree: asyncio.Task[CategoryTree] | None = field(default=None, init=False)
@@ -102,7 +104,7 @@ class Loaders:
             ),
             list,
         )
-        self.newest_by_category = DataLoader(load_fn=self._newest_by_category)
+        self.related_by_article = DataLoader(load_fn=self._related_by_article)
         self.upcoming_slots_by_stream_id = DataLoader(load_fn=self._upcoming_slots)
         self.stream_by_id = _loader(
             sessions, lambda s, ids: live_service.streams_by_ids(session=s, ids=ids), _none
@@ -110,6 +112,7 @@ class Loaders:
         self.user_by_id = _loader(
             sessions, lambda s, ids: user_service.users_by_ids(session=s, ids=ids), _none
         )
+        self.usages_by_media = DataLoader(load_fn=self._usages)
         self.live_updates_by_key = DataLoader(load_fn=self._live_updates)
         self.live_update_count_by_article_id = _loader(
             sessions,
@@ -127,16 +130,21 @@ class Loaders:
         async with self.sessions() as session:
             return await category_service.category_tree(session=session)
 
-    async def _newest_by_category(self, keys: list[RelatedKey]) -> list[list[Article]]:
+    async def _related_by_article(self, keys: list[RelatedKey]) -> list[list[Article]]:
         deepest = max(key.count for key in keys)
         async with self.sessions() as session:
-            found = await article_service.related_by_category(
+            found = await article_service.related_by_shared_tags(
                 session=session,
                 viewer=self.viewer,
-                category_ids=sorted({key.category_id for key in keys}),
-                per_category=deepest,
+                article_ids=sorted({key.article_id for key in keys}),
+                per_article=deepest,
             )
-        return [found.get(key.category_id, [])[: key.count] for key in keys]
+        return [found.get(key.article_id, [])[: key.count] for key in keys]
+
+    async def _usages(self, items: list[tuple[int, str]]) -> list[media_service.Usages]:
+        async with self.sessions() as session:
+            found = await media_queries.usages_of(session, items)
+        return [found[media_id] for media_id, _ in items]
 
     async def _upcoming_slots(self, stream_ids: list[int]) -> list[list[ProgrammeSlot]]:
         async with self.sessions() as session:

@@ -5,12 +5,22 @@ import strawberry
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.articles import ArticleMutations
 from schema.mutations.live import LiveMutations
+from schema.mutations.media import MediaMutations
+from schema.mutations.readers import ReaderMutations
 from schema.mutations.taxonomy import TaxonomyMutations
 
 
 @strawberry.type(
-    description="Changes, for signed-in staff (except `login`). Each takes one `input` and "
+    description="Changes, for signed-in staff (except `login`, `recordView` and "
+    "`subscribeNewsletter`, which are public). Each takes one `input` and "
     "returns the changed object with `errors` to fix; nothing is saved when there are errors."
 )
-class Mutation(AccountMutations, ArticleMutations, TaxonomyMutations, LiveMutations):
+class Mutation(
+    AccountMutations,
+    ArticleMutations,
+    TaxonomyMutations,
+    MediaMutations,
+    ReaderMutations,
+    LiveMutations,
+):
     pass

@@ -11,9 +11,11 @@ from datetime import datetime
 from graphql import GraphQLError
 
 from cms.services.articles import FeedKey
+from cms.services.search import SearchKey
 from schema.errors import bad_input
 
 _PREFIX = "feed:"
+_SEARCH_PREFIX = "search:"
 
 
 def encode_cursor(key: FeedKey) -> str:
@@ -31,6 +33,22 @@ def decode_cursor(cursor: str) -> FeedKey:
         if at.tzinfo is None:
             raise ValueError(cursor)
         return FeedKey(at, int(ident))
+    except (ValueError, UnicodeDecodeError, binascii.Error) as error:
+        raise invalid_cursor(cursor) from error
+
+
+def encode_search_cursor(key: SearchKey) -> str:
+    raw = f"{_SEARCH_PREFIX}{key.score!r}|{key.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def decode_search_cursor(cursor: str) -> SearchKey:
+    try:
+        raw = base64.urlsafe_b64decode(cursor.encode()).decode()
+        if not raw.startswith(_SEARCH_PREFIX):
+            raise ValueError(cursor)
+        score, _, ident = raw.removeprefix(_SEARCH_PREFIX).partition("|")
+        return SearchKey(float(score), int(ident))
     except (ValueError, UnicodeDecodeError, binascii.Error) as error:
         raise invalid_cursor(cursor) from error
 

@@ -17,6 +17,7 @@ from cms.services import live as live_service
 from cms.services import preview as preview_service
 from cms.services import programme as programme_service
 from cms.services.articles import ArticleFilter
+from cms.services.live import LIVE_TAG
 from cms.services.viewer import PREVIEWER
 from schema.article import AfterArgument, Article, ArticleConnection, FirstArgument, resolve_feed
 from schema.category import Category, LocaleArgument, Tag
@@ -25,6 +26,8 @@ from schema.editor_queries import EditorQueries
 from schema.errors import bad_input
 from schema.live import LiveStream, ProgrammeSlot
 from schema.locale import checked_locale
+from schema.media_queries import MediaQueries
+from schema.readers import ReaderQueries
 
 
 @strawberry.type
@@ -66,6 +69,7 @@ class PublicQueries:
     ) -> ArticleConnection:
         category_ids = tag_id = None
         if category is not None:
+            info.context.shows("categories")
             tree = await info.context.loaders.category_tree()
             if category not in tree.by_slug:
                 raise bad_input(f"No category with slug {category!r}; see `categories`.")
@@ -73,6 +77,7 @@ class PublicQueries:
         if tag is not None:
             async with info.context.sessions() as session:
                 found = await category_service.tag_by_slug(session=session, slug=tag)
+            info.context.shows("tags")
             if found is None:
                 raise bad_input(f"No tag with slug {tag!r}.")
             tag_id = found.id
@@ -110,6 +115,7 @@ class PublicQueries:
         if (public_id is None) == (slug is None):
             raise bad_input("Give exactly one of `publicId` or `slug`.")
         chosen = checked_locale(info, locale) or info.context.settings.default_locale
+        info.context.shows(f"article:{public_id}" if public_id else f"slug:{chosen}:{slug}")
         viewer = info.context.viewer
         if preview_token is not None:
             named = preview_service.article_named_by(info.context.settings, preview_token)
@@ -118,6 +124,7 @@ class PublicQueries:
                     "The preview token is invalid or expired, or names another article."
                 )
             viewer = PREVIEWER
+            info.context.shareable = False
         async with info.context.sessions() as session:
             if public_id is not None:
                 found = await article_service.article_by_public_id(
@@ -128,7 +135,10 @@ class PublicQueries:
                 found = await article_service.article_by_slug(
                     session=session, viewer=info.context.viewer, locale=chosen, slug=slug
                 )
-        return Article.from_entity(found) if found is not None else None
+        if found is None:
+            return None
+        info.context.shows(f"article:{found.public_id}")
+        return Article.from_entity(found)
 
     @strawberry.field(description="The category tree: top-level categories with their children.")
     async def categories(
@@ -142,6 +152,7 @@ class PublicQueries:
         ] = False,
     ) -> list[Category]:
         chosen = checked_locale(info, locale)
+        info.context.shows("categories")
         tree = await info.context.loaders.category_tree()
         return [
             Category.from_entity(root, chosen, menu_only=menu_only)
@@ -159,6 +170,7 @@ class PublicQueries:
         ] = None,
     ) -> Category | None:
         chosen = checked_locale(info, locale)
+        info.context.shows("categories")
         tree = await info.context.loaders.category_tree()
         found = tree.by_slug.get(slug)
         return Category.from_entity(found, chosen) if found is not None else None
@@ -173,12 +185,17 @@ class PublicQueries:
         ] = None,
     ) -> Tag | None:
         chosen = checked_locale(info, locale)
+        info.context.shows("tags")
         async with info.context.sessions() as session:
             found = await category_service.tag_by_slug(session=session, slug=slug)
-        return Tag.from_entity(found, chosen) if found is not None else None
+        if found is None:
+            return None
+        info.context.shows(f"tag:{found.id}")
+        return Tag.from_entity(found, chosen)
 
     @strawberry.field(description="All live channels and broadcasts, the primary channel first.")
     async def live_streams(self, info: Info) -> list[LiveStream]:
+        info.context.shows(LIVE_TAG)
         async with info.context.sessions() as session:
             streams = await live_service.live_streams(session=session)
         return [LiveStream.from_entity(stream) for stream in streams]
@@ -196,6 +213,7 @@ class PublicQueries:
             strawberry.argument(description="The day, e.g. 2026-12-01, in the site's time zone."),
         ],
     ) -> list[ProgrammeSlot]:
+        info.context.shows(LIVE_TAG)
         async with info.context.sessions() as session:
             stream = await live_service.stream_by_slug(session=session, slug=channel)
             if stream is None or stream.id is None:
@@ -210,6 +228,7 @@ class PublicQueries:
         "where to play it, and what is on now and next. Null when no channel is primary."
     )
     async def live_now(self, info: Info) -> LiveStream | None:
+        info.context.shows(LIVE_TAG)
         async with info.context.sessions() as session:
             stream = await live_service.primary_stream(session=session)
         return LiveStream.from_entity(stream) if stream is not None else None
@@ -217,7 +236,8 @@ class PublicQueries:
 
 @strawberry.type(
     description="Everything that can be read. Frontends use the public fields, which show "
-    "published content only; staff fields (`me`, `editorialArticles`, `auditLog`) need a sign-in."
+    "published content only; staff fields (`me`, `editorialArticles`, `auditLog`, `mediaLibrary`, "
+    "`newsletterSubscribers`) need a sign-in."
 )
-class Query(PublicQueries, EditorQueries):
+class Query(PublicQueries, ReaderQueries, EditorQueries, MediaQueries):
     pass

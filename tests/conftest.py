@@ -3,28 +3,36 @@ PostgreSQL too, each in a database the suite creates, migrates with Alembic and 
 
 import os
 import secrets
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
 import httpx
 import pytest
+from aiosmtpd.controller import Controller
 from graphql import GraphQLError
+from moto.server import ThreadedMotoServer
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
 from strawberry import Schema
 
 from cms.app import create_app
 from cms.db import create_engine, create_sessionmaker
 from cms.migrations import upgrade
 from cms.models import metadata
+from cms.services.media.library import MediaLibrary
 from cms.services.viewer import ANONYMOUS, Viewer
 from cms.settings import Settings
+from cms.storage import LocalStorage, S3Storage, Storage, storage_for
 from schema import build_schema
 from schema.context import Context
+from tests.mailroom import Inbox, free_port
 
 POSTGRES_ADMIN_URL = os.environ.get("CMS_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_ADMIN_URL else [])
@@ -102,13 +110,30 @@ def graphql_schema(settings: Settings) -> Schema:
 
 
 @pytest.fixture
-def gql(graphql_schema: Any, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> Gql:
+async def media_library(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[MediaLibrary]:
+    """The media library on local storage; the media tests override it for each storage."""
+    library = MediaLibrary(settings, storage_for(settings), sessions)
+    yield library
+    await library.close()
+
+
+@pytest.fixture
+def gql(
+    graphql_schema: Any,
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    media_library: MediaLibrary,
+) -> Gql:
     """Run an operation against the schema as a chosen viewer, with real variables."""
 
     async def run(
         query: str, variables: dict[str, Any] | None = None, viewer: Viewer = ANONYMOUS
     ) -> GqlResult:
-        context = Context(settings=settings, sessions=sessions, viewer=viewer)
+        context = Context(
+            settings=media_library.settings, sessions=sessions, viewer=viewer, media=media_library
+        )
         result = await graphql_schema.execute(
             query, variable_values=variables, context_value=context
         )
@@ -118,14 +143,20 @@ def gql(graphql_schema: Any, settings: Settings, sessions: async_sessionmaker[As
 
 
 @pytest.fixture
-async def client(
+async def app(
     settings: Settings, sessions: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[httpx.AsyncClient]:
+) -> AsyncIterator[Starlette]:
+    """The application on an emptied database (its own engine, response cache and loaders)."""
     app = create_app(settings)
+    yield app
+    await app.state.engine.dispose()
+
+
+@pytest.fixture
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:
         yield client
-    await app.state.engine.dispose()
 
 
 class StatementCounter:
@@ -161,3 +192,71 @@ def count_statements(engine: AsyncEngine) -> Callable[[], Any]:
 @pytest.fixture
 def backend(database_url: str) -> str:
     return make_url(database_url).get_backend_name()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A real S3-compatible server (moto in server mode) on a free loopback port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture(params=["local", "s3"])
+def media_settings(request: pytest.FixtureRequest, settings: Settings, tmp_path: Path) -> Settings:
+    """Settings with an empty media store of each kind: a fresh folder, or a fresh bucket."""
+    if request.param == "local":
+        return settings.model_copy(update={"media_root": tmp_path / "media"})
+    endpoint = request.getfixturevalue("s3_endpoint")
+    bucket = f"media-{secrets.token_hex(4)}"
+    updated = settings.model_copy(
+        update={
+            "media_storage": "s3",
+            "media_url": f"{endpoint}/{bucket}/",
+            "s3_bucket": bucket,
+            "s3_endpoint_url": endpoint,
+            "s3_region": "us-east-1",
+            "s3_access_key_id": "test",
+            "s3_secret_access_key": "test",
+        }
+    )
+    S3Storage.from_settings(updated).client.create_bucket(Bucket=bucket)
+    return updated
+
+
+async def stored_keys(storage: Storage) -> list[str]:
+    """Every file in a media store, to show that a refused upload left nothing behind."""
+    if isinstance(storage, S3Storage):
+        listed = storage.client.list_objects_v2(Bucket=storage.bucket)
+        return sorted(item["Key"] for item in listed.get("Contents", []))
+    assert isinstance(storage, LocalStorage)
+    if not storage.root.exists():
+        return []
+    found = storage.root.rglob("*")
+    return sorted(str(p.relative_to(storage.root)) for p in found if p.is_file())
+
+
+@dataclass
+class Mailroom:
+    """Settings that send through a real SMTP server started for the test, and its inbox."""
+
+    settings: Settings
+    inbox: Inbox
+
+
+@pytest.fixture
+def mailroom(settings: Settings) -> Iterator[Mailroom]:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield Mailroom(
+            settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port}), inbox
+        )
+    finally:
+        controller.stop()

@@ -122,17 +122,21 @@ async def test_editors_see_drafts_readers_do_not(session: AsyncSession, gql: Gql
     assert as_editor.data["article"]["publicId"] == draft.public_id
 
 
-async def test_related_are_newest_published_of_the_category_without_itself(
+async def test_related_share_a_tag_and_the_category_newest_first_without_itself(
     session: AsyncSession, gql: Gql
 ) -> None:
     economy = await make_category(session)
     other = await make_category(session)
-    older = await make_article(session, title="Older", category_id=economy.id)
-    article = await make_article(session, title="This", category_id=economy.id)
-    await make_article(session, title="Newer", category_id=economy.id)
-    await make_article(session, title="Newest", category_id=economy.id)
-    await make_article(session, title="Elsewhere", category_id=other.id)
-    await make_article(session, title="Draft", category_id=economy.id, status=ArticleStatus.DRAFT)
+    wine, tax, unused = [await make_tag(session) for _ in range(3)]
+    older = await make_article(session, title="Older", category_id=economy.id, tags=[wine])
+    article = await make_article(session, title="This", category_id=economy.id, tags=[wine, tax])
+    await make_article(session, title="Newer", category_id=economy.id, tags=[tax, wine])
+    await make_article(session, title="Newest", category_id=economy.id, tags=[wine])
+    await make_article(session, title="No shared tag", category_id=economy.id, tags=[unused])
+    await make_article(session, title="Elsewhere", category_id=other.id, tags=[wine])
+    await make_article(
+        session, title="Draft", category_id=economy.id, status=ArticleStatus.DRAFT, tags=[wine]
+    )
     await session.commit()
 
     page = (await gql(ARTICLE, {"publicId": article.public_id})).data["article"]
@@ -140,6 +144,17 @@ async def test_related_are_newest_published_of_the_category_without_itself(
     assert [r["title"] for r in page["related"]] == ["Newest", "Newer"]
     related_of_older = (await gql(ARTICLE, {"publicId": older.public_id})).data["article"]
     assert [r["title"] for r in related_of_older["related"]] == ["Newest", "Newer"]
+
+
+async def test_an_article_without_tags_has_no_related(session: AsyncSession, gql: Gql) -> None:
+    economy = await make_category(session)
+    article = await make_article(session, category_id=economy.id)
+    await make_article(session, category_id=economy.id)
+    await session.commit()
+
+    page = (await gql(ARTICLE, {"publicId": article.public_id})).data["article"]
+
+    assert page["related"] == []
 
 
 async def test_translations_link_the_languages_of_one_story(

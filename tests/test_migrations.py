@@ -7,12 +7,15 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from cms.migrations import include_object
 from cms.models import metadata
 
 
 async def test_autogenerate_finds_no_difference(engine: AsyncEngine) -> None:
     def differences(connection: Connection) -> list[Any]:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_object}
+        )
         return list(compare_metadata(context, metadata))
 
     async with engine.connect() as connection:

@@ -25,10 +25,12 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 CALLERS = ["anonymous", *(role.value for role in Role)]
 SCALARS = {
     "String": "x",
-    "ID": "x",
     "Int": 1,
+    "Float": 0.5,
     "Boolean": True,
     "DateTime": "2030-01-01T00:00:00+00:00",
+    "ID": "TWVkaWE6MQ==",
+    "Upload": "not a file",
 }
 
 

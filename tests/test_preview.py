@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cms.models import ArticleStatus, Role, User
 from cms.services.viewer import Viewer
 from cms.settings import Settings
-from tests.builders import make_article, make_category, make_user
+from tests.builders import make_article, make_category, make_tag, make_user
 from tests.conftest import Gql
 
 MINT = """
@@ -157,13 +157,22 @@ async def test_a_previewed_draft_relates_only_to_published_articles(
 ) -> None:
     author = await _author(session)
     economy = await make_category(session)
-    await make_article(session, title="Older", category_id=economy.id)
-    await make_article(session, title="Newer", category_id=economy.id)
+    wine = await make_tag(session)
+    await make_article(session, title="Older", category_id=economy.id, tags=[wine])
+    await make_article(session, title="Newer", category_id=economy.id, tags=[wine])
     await make_article(
-        session, title="Other draft", category_id=economy.id, status=ArticleStatus.DRAFT
+        session,
+        title="Other draft",
+        category_id=economy.id,
+        status=ArticleStatus.DRAFT,
+        tags=[wine],
     )
     await make_article(
-        session, title="In review", category_id=economy.id, status=ArticleStatus.IN_REVIEW
+        session,
+        title="In review",
+        category_id=economy.id,
+        status=ArticleStatus.IN_REVIEW,
+        tags=[wine],
     )
     draft = await make_article(
         session,
@@ -171,6 +180,7 @@ async def test_a_previewed_draft_relates_only_to_published_articles(
         category_id=economy.id,
         status=ArticleStatus.DRAFT,
         created_by_id=author.id,
+        tags=[wine],
     )
     await session.commit()
     token = (await _mint(gql, Viewer(author), draft.public_id))["token"]

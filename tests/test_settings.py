@@ -1,5 +1,7 @@
 """Settings come from `CMS_*` variables with local defaults, and refuse unsafe production values."""
 
+from datetime import time
+
 import pytest
 from pydantic import ValidationError
 
@@ -53,3 +55,25 @@ def test_media_urls_are_absolute() -> None:
     settings = Settings(_env_file=None, site_url="https://news.example/")
 
     assert settings.media_url_for("ab/cd/x.jpg") == "https://news.example/media/ab/cd/x.jpg"
+
+
+@pytest.mark.parametrize(("value", "expected"), [("07:30", time(7, 30)), ("", None), ("off", None)])
+def test_the_digest_time_is_a_local_time_or_off(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: time | None
+) -> None:
+    monkeypatch.setenv("CMS_DIGEST_TIME", value)
+
+    assert Settings(_env_file=None).digest_time == expected
+
+
+def test_links_are_absolute_on_the_site_and_the_api(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings(
+        _env_file=None, site_url="https://news.example/", article_path="/{locale}/news/{slug}"
+    )
+    behind_api = Settings(_env_file=None, api_url="https://cms.news.example/")
+
+    assert settings.article_url("ka", "ghvino", "0123456789abc") == (
+        "https://news.example/ka/news/ghvino"
+    )
+    assert settings.public_api_url == "https://news.example"
+    assert behind_api.public_api_url == "https://cms.news.example"

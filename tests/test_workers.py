@@ -94,7 +94,7 @@ async def test_a_reader_on_one_worker_hears_a_publish_on_another(
     env = {
         "CMS_DATABASE_URL": database_url,
         "CMS_REDIS_URL": REDIS_URL,
-        "CMS_REDIS_CHANNEL_PREFIX": redis_channel,
+        "CMS_REDIS_PREFIX": redis_channel,
         "CMS_SCHEDULER_INTERVAL_SECONDS": "0",
         "CMS_MEDIA_ROOT": str(tmp_path / "media"),
     }

@@ -1,7 +1,7 @@
 """live blog updates, one primary stream, announced slot
 
 Revision ID: e5565686a822
-Revises: b9851821cef7
+Revises: da88c279f41d
 Create Date: 2026-11-27 18:41:46.682865
 """
 
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = 'e5565686a822'
-down_revision: str | Sequence[str] | None = 'b9851821cef7'
+down_revision: str | Sequence[str] | None = 'da88c279f41d'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

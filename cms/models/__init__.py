@@ -16,6 +16,7 @@ from cms.models.article import (  # noqa: E402
     ArticleSlugHistory,
     ArticleTag,
     ArticleViewBucket,
+    ArticleViewSeen,
     Revision,
 )
 from cms.models.category import Category, Tag  # noqa: E402
@@ -30,6 +31,7 @@ from cms.models.enums import (  # noqa: E402
 from cms.models.live import LiveBlogUpdate, LiveStream, ProgrammeSlot  # noqa: E402
 from cms.models.media import Media  # noqa: E402
 from cms.models.newsletter import NewsletterSubscriber  # noqa: E402
+from cms.models.persisted_query import PersistedQuery  # noqa: E402
 from cms.models.user import AuthToken, LoginFailure, User  # noqa: E402
 from cms.models.webhook import AuditEntry, Webhook, WebhookDelivery  # noqa: E402
 
@@ -42,6 +44,7 @@ __all__ = [
     "ArticleStatus",
     "ArticleTag",
     "ArticleViewBucket",
+    "ArticleViewSeen",
     "AuditEntry",
     "AuthToken",
     "Category",
@@ -53,6 +56,7 @@ __all__ = [
     "Media",
     "MediaKind",
     "NewsletterSubscriber",
+    "PersistedQuery",
     "ProgrammeSlot",
     "Revision",
     "Role",

@@ -50,6 +50,7 @@ class Article(SQLModel, table=True):
     seo_title: str | None = Field(default=None, max_length=300)
     seo_description: str | None = Field(default=None, max_length=500)
     views: int = Field(default=0)
+    digest_on: date | None = Field(default=None, index=True)
     version: int = Field(default=1)
     created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     updated_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
@@ -105,3 +106,14 @@ class ArticleViewBucket(SQLModel, table=True):
     article_id: int = Field(foreign_key="article.id", ondelete="CASCADE", primary_key=True)
     day: date = Field(primary_key=True)
     views: int = Field(default=0)
+
+
+class ArticleViewSeen(SQLModel, table=True):
+    """When a client (a keyed hash of address and browser, never the raw values) was last counted
+    for an article: the database decides "once per half hour", so several workers agree."""
+
+    __tablename__ = "article_view_seen"
+
+    client_hash: str = Field(max_length=32, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE", primary_key=True)
+    counted_at: datetime = timestamp_field(index=True)

@@ -28,6 +28,8 @@ class Media(SQLModel, table=True):
     dominant_color: str | None = Field(default=None, max_length=7)
     placeholder: str | None = Field(default=None, max_length=200)
     renditions: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    renditions_done_at: datetime | None = timestamp_field(nullable=True, default=None)
     original_filename: str | None = Field(default=None, max_length=300)
+    source_url: str | None = Field(default=None, max_length=2000)
     uploaded_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = timestamp_field(default_factory=utcnow, index=True)

@@ -10,7 +10,6 @@ import random
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
@@ -39,7 +38,7 @@ from cms.seed.timeline import plan
 from cms.services.slugs import slugify
 from cms.services.text import plain_text, reading_time_minutes
 from cms.settings import Settings
-from cms.storage import LocalStorage, content_key
+from cms.storage import Storage, content_key, storage_for
 
 __all__ = ["SEED", "seed_demo"]
 
@@ -70,7 +69,7 @@ async def seed_demo(
         categories = await _categories(session, now)
         tags = await _tags(session, now)
         authors = await _authors(session, now)
-        covers = await _covers(session, settings.media_root, categories, now)
+        covers = await _covers(session, storage_for(settings), categories, now)
         articles = await _articles(session, now, rng, categories, tags, authors, covers)
         streams, slots = await _live(session, settings, now, covers["live:tv-live"])
         await session.commit()
@@ -146,15 +145,9 @@ async def _authors(session: AsyncSession, now: datetime) -> dict[str, User]:
     return made
 
 
-def _draw_and_store(root: Path, jobs: Sequence[tuple[str, str]]) -> dict[str, Cover]:
-    """Render each (key, palette) cover and write it to media storage; runs in a worker thread."""
-    storage = LocalStorage(root)
-    covers: dict[str, Cover] = {}
-    for key, palette in jobs:
-        cover = render_cover(f"{SEED}:{key}", PALETTES[palette])
-        storage.save(content_key(cover.data, "jpg"), cover.data)
-        covers[key] = cover
-    return covers
+def _draw(jobs: Sequence[tuple[str, str]]) -> dict[str, Cover]:
+    """Render each (key, palette) cover; runs in a worker thread."""
+    return {key: render_cover(f"{SEED}:{key}", PALETTES[palette]) for key, palette in jobs}
 
 
 def _alt_and_caption(story: Story, categories: dict[str, Category]) -> tuple[str, str]:
@@ -172,11 +165,13 @@ def _alt_and_caption(story: Story, categories: dict[str, Category]) -> tuple[str
 
 
 async def _covers(
-    session: AsyncSession, root: Path, categories: dict[str, Category], now: datetime
+    session: AsyncSession, storage: Storage, categories: dict[str, Category], now: datetime
 ) -> dict[str, Media]:
     """One cover a story plus the TV Live poster; a design repeated by chance reuses its row."""
     jobs = [(story.key, story.category) for story in STORIES] + [("live:tv-live", "live")]
-    drawn = await asyncio.to_thread(_draw_and_store, root, jobs)
+    drawn = await asyncio.to_thread(_draw, jobs)
+    for cover in {cover.checksum: cover for cover in drawn.values()}.values():
+        await storage.put(content_key(cover.data, "jpg"), cover.data, "image/jpeg")
     texts = {story.key: _alt_and_caption(story, categories) for story in STORIES}
     texts["live:tv-live"] = ("TV Live — პირდაპირი ეთერი", "TV Live")
     by_checksum: dict[str, Media] = {}

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from sqlalchemy import Select, and_, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
 from cms.models import Article, ArticleAuthor, ArticleSlugHistory, ArticleStatus, ArticleTag, User
@@ -68,7 +69,7 @@ def visible_articles(viewer: Viewer) -> Select[Article]:
     return query.where(published)
 
 
-def _feed(viewer: Viewer, filters: ArticleFilter) -> Select[Article]:
+def feed_query(viewer: Viewer, filters: ArticleFilter) -> Select[Article]:
     moment = getattr(Article, filters.order.value)
     query = visible_articles(viewer).where(
         col(moment).is_not(None), col(Article.status).in_(filters.statuses)
@@ -100,7 +101,7 @@ async def feed_page(
 ) -> tuple[list[Article], bool]:
     """Up to `first` articles after `after`, and whether more follow."""
     moment = col(getattr(Article, filters.order.value))
-    query = _feed(viewer, filters)
+    query = feed_query(viewer, filters)
     if after is not None:
         query = query.where(
             or_(moment < after.moment, and_(moment == after.moment, col(Article.id) < after.id))
@@ -111,7 +112,7 @@ async def feed_page(
 
 
 async def feed_count(*, session: AsyncSession, viewer: Viewer, filters: ArticleFilter) -> int:
-    query = _feed(viewer, filters).with_only_columns(func.count()).order_by(None)
+    query = feed_query(viewer, filters).with_only_columns(func.count()).order_by(None)
     return (await session.scalar(query)) or 0
 
 
@@ -147,30 +148,57 @@ async def article_by_slug(
     return (await session.scalars(former)).first()
 
 
-async def related_by_category(
-    *, session: AsyncSession, viewer: Viewer, category_ids: Sequence[int], per_category: int
+async def related_by_shared_tags(
+    *, session: AsyncSession, viewer: Viewer, article_ids: Sequence[int], per_article: int
 ) -> dict[int, list[Article]]:
-    """The newest visible articles of each category, in one statement for many categories."""
+    """For each article, the newest visible others of its category that share a tag with it,
+    in one statement for many articles."""
+    source = aliased(Article)
+    own, other = aliased(ArticleTag), aliased(ArticleTag)
+    pairs = (
+        select(
+            col(source.id).label("source_id"),
+            col(source.category_id).label("category_id"),
+            col(other.article_id).label("related_id"),
+        )
+        .join(own, col(own.article_id) == col(source.id))
+        .join(
+            other,
+            and_(col(other.tag_id) == col(own.tag_id), col(other.article_id) != col(source.id)),
+        )
+        .where(col(source.id).in_(article_ids))
+        .distinct()
+        .subquery()
+    )
     rank = (
         func.row_number()
         .over(
-            partition_by=col(Article.category_id),
+            partition_by=pairs.c.source_id,
             order_by=(col(Article.published_at).desc(), col(Article.id).desc()),
         )
         .label("rank")
     )
     ranked = (
-        _feed(viewer, ArticleFilter(category_ids=tuple(category_ids))).add_columns(rank).subquery()
+        feed_query(viewer, ArticleFilter())
+        .join(
+            pairs,
+            and_(
+                pairs.c.related_id == col(Article.id),
+                pairs.c.category_id == col(Article.category_id),
+            ),
+        )
+        .add_columns(pairs.c.source_id, rank)
+        .subquery()
     )
-    query = select(Article).from_statement(
-        ranked.select()
-        .where(ranked.c.rank <= per_category)
-        .order_by(ranked.c.category_id, ranked.c.rank)
+    related = aliased(Article, ranked)
+    query = (
+        select(related, ranked.c.source_id)
+        .where(ranked.c.rank <= per_article)
+        .order_by(ranked.c.source_id, ranked.c.rank)
     )
     grouped: dict[int, list[Article]] = defaultdict(list)
-    for article in await session.scalars(query):
-        assert article.category_id is not None
-        grouped[article.category_id].append(article)
+    for article, source_id in await session.execute(query):
+        grouped[source_id].append(article)
     return grouped
 
 

@@ -33,6 +33,14 @@ class CategoryTree:
     def roots(self) -> list[Category]:
         return self.children[None]
 
+    def with_ancestors(self, category_id: int | None) -> list[int]:
+        """The category's id and those of the categories above it."""
+        ids: list[int] = []
+        while category_id is not None and category_id not in ids and category_id in self.by_id:
+            ids.append(category_id)
+            category_id = self.by_id[category_id].parent_id
+        return ids
+
     def with_descendants(self, category: Category) -> tuple[int, ...]:
         """The category's id and those of all categories below it."""
         assert category.id is not None

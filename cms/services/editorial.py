@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, delete, select, update
 
+from cms import invalidation
 from cms.errors import CmsError, NotFound
 from cms.events import Event, Topic, emit
 from cms.models import (
@@ -22,12 +23,15 @@ from cms.models import (
     ArticleSlugHistory,
     ArticleTag,
     Category,
+    Media,
+    MediaKind,
     Revision,
     Tag,
     User,
 )
 from cms.models.columns import utcnow
 from cms.services import audit
+from cms.services.categories import category_tree
 from cms.services.html import BodyFormat, prepare_body
 from cms.services.lifecycle import (
     EDITORS,
@@ -54,6 +58,7 @@ SNAPSHOT_FIELDS = (
     "source_url",
     "seo_title",
     "seo_description",
+    "cover_id",
 )
 SCHEDULE_MARGIN = timedelta(seconds=30)
 
@@ -151,6 +156,17 @@ async def _category_id(session: AsyncSession, slug: str | None) -> int | None:
     return int(found)
 
 
+async def _cover_id(session: AsyncSession, media_id: int | None) -> int | None:
+    if media_id is None:
+        return None
+    media = await session.get(Media, media_id)
+    if media is None:
+        raise CmsError("No media item with this id; see `mediaLibrary`.", field="cover")
+    if media.kind is not MediaKind.IMAGE:
+        raise CmsError(f"A cover must be an image, not {media.kind.value}.", field="cover")
+    return media_id
+
+
 async def _tags(session: AsyncSession, names: Sequence[str], locale: str) -> list[Tag]:
     """Tags by name, created when new, so an editor can just type them."""
     tags: list[Tag] = []
@@ -220,6 +236,7 @@ async def _revise(ec: EditorialContext, article: Article, action: str) -> None:
     and the act in the audit log."""
     assert article.id is not None
     await ec.session.flush()
+    await mark_stale(ec.session, article)
     content = {name: getattr(article, name) for name in SNAPSHOT_FIELDS}
     content["status"] = article.status.value
     content["tags"] = await _tag_slugs(ec.session, article.id)
@@ -236,6 +253,19 @@ async def _revise(ec: EditorialContext, article: Article, action: str) -> None:
         )
     )
     audit.record(ec.session, ec.viewer, action, "article", article.id, version=article.version)
+
+
+async def mark_stale(session: AsyncSession, article: Article) -> None:
+    """Announce, on commit, every cached response that shows this article as it is now."""
+    assert article.id is not None
+    tree = await category_tree(session=session)
+    tag_ids = await session.scalars(
+        select(ArticleTag.tag_id).where(col(ArticleTag.article_id) == article.id)
+    )
+    invalidation.touch(
+        session,
+        invalidation.article_tags(article, tree.with_ancestors(article.category_id), tag_ids),
+    )
 
 
 async def get_for_editing(ec: EditorialContext, public_id: str) -> Article:
@@ -267,6 +297,7 @@ async def create_article(ec: EditorialContext, changes: Mapping[str, Any]) -> Ar
         seo_title=_text(changes, "seo_title"),
         seo_description=_text(changes, "seo_description"),
         category_id=await _category_id(ec.session, changes.get("category")),
+        cover_id=await _cover_id(ec.session, changes.get("cover")),
         translation_group=await _translation_group(
             ec.session, changes.get("translation_of"), locale
         ),
@@ -302,6 +333,7 @@ async def _save(
 ) -> None:
     """Write `values` only if nobody saved since `expected_version`; bump the version."""
     assert article.id is not None
+    await mark_stale(ec.session, article)
     values |= {"version": expected_version + 1, "updated_at": utcnow(), "updated_by_id": ec.user.id}
     result = await ec.session.execute(
         update(Article)
@@ -314,6 +346,7 @@ async def _save(
         await ec.session.refresh(article)
         raise await _conflict(ec.session, article)
     await ec.session.refresh(article)
+    await mark_stale(ec.session, article)
 
 
 async def update_article(
@@ -334,6 +367,8 @@ async def update_article(
         values["source_url"] = _url(changes["source_url"])
     if "category" in changes:
         values["category_id"] = await _category_id(ec.session, changes["category"])
+    if "cover" in changes:
+        values["cover_id"] = await _cover_id(ec.session, changes["cover"])
     if "translation_of" in changes:
         values["translation_group"] = await _translation_group(
             ec.session, changes["translation_of"], article.locale
@@ -462,6 +497,7 @@ async def delete_article(ec: EditorialContext, public_id: str) -> None:
         title=article.title,
         public_id=article.public_id,
     )
+    await mark_stale(ec.session, article)
     await ec.session.delete(article)
     await ec.session.commit()
 
@@ -488,6 +524,8 @@ async def restore_revision(ec: EditorialContext, public_id: str, version: int) -
         raise NotFound(f"The article has no revision {version}.", field="version")
     content = revision.content
     values = {name: content[name] for name in SNAPSHOT_FIELDS if name in content}
+    if values.get("cover_id") and await ec.session.get(Media, values["cover_id"]) is None:
+        values.pop("cover_id")
     if values.get("slug") and values["slug"] != article.slug:
         if await _slug_taken(ec.session, article.locale, values["slug"], article.id):
             values.pop("slug")

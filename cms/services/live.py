@@ -14,6 +14,7 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select, update
 
+from cms import invalidation
 from cms.errors import CmsError, NotFound
 from cms.events import Event, Topic, emit
 from cms.models import LiveStream, LiveStreamStatus, Media, MediaKind, ProgrammeSlot
@@ -87,10 +88,16 @@ def require_editor(ec: EditorialContext) -> None:
         raise Forbidden("Only editors manage live streams, the programme and live blogs.")
 
 
-def changed(session: AsyncSession, stream: LiveStream) -> None:
-    """Tell `liveStreamChanged` subscribers, once the transaction commits."""
-    assert stream.id is not None
-    emit(session, Event(Topic.LIVE_STREAM_CHANGED, stream_id=stream.id))
+LIVE_TAG = "live"
+"""The cache tag of every response showing a stream or the programme."""
+
+
+def changed(session: AsyncSession, stream_id: int | None) -> None:
+    """Once the transaction commits, tell `liveStreamChanged` subscribers and drop cached
+    responses that show streams or the programme."""
+    assert stream_id is not None
+    invalidation.touch(session, {LIVE_TAG})
+    emit(session, Event(Topic.LIVE_STREAM_CHANGED, stream_id=stream_id))
 
 
 async def stream_for_editing(ec: EditorialContext, slug: str, field: str = "slug") -> LiveStream:
@@ -183,7 +190,7 @@ async def create_stream(ec: EditorialContext, values: Mapping[str, Any]) -> Live
         await _make_primary(ec.session, stream)
     await ec.session.flush()
     audit.record(ec.session, ec.viewer, "live_stream.create", "live_stream", stream.id)
-    changed(ec.session, stream)
+    changed(ec.session, stream.id)
     await ec.session.commit()
     return stream
 
@@ -218,7 +225,7 @@ async def update_stream(ec: EditorialContext, slug: str, values: Mapping[str, An
     stream.updated_at = utcnow()
     ec.session.add(stream)
     audit.record(ec.session, ec.viewer, "live_stream.update", "live_stream", stream.id)
-    changed(ec.session, stream)
+    changed(ec.session, stream.id)
     await ec.session.commit()
     return stream
 
@@ -247,7 +254,7 @@ async def set_status(ec: EditorialContext, slug: str, target: LiveStreamStatus) 
     audit.record(
         ec.session, ec.viewer, "live_stream.status", "live_stream", stream.id, status=target.value
     )
-    changed(ec.session, stream)
+    changed(ec.session, stream.id)
     await ec.session.commit()
     return stream
 

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from cms import invalidation
 from cms.errors import CmsError
 from cms.events import Event, Topic, emit
 from cms.models import Article, LiveBlogUpdate
@@ -29,6 +30,7 @@ async def set_live_blog(ec: EditorialContext, public_id: str, live_blog: bool) -
     article = await editorial_service.get_for_editing(ec, public_id)
     article.is_live_blog = live_blog
     ec.session.add(article)
+    await editorial_service.mark_stale(ec.session, article)
     audit.record(ec.session, ec.viewer, "article.live_blog", "article", article.id, on=live_blog)
     await ec.session.commit()
     return article
@@ -59,6 +61,7 @@ async def add_update(
     ec.session.add(update)
     await ec.session.flush()
     audit.record(ec.session, ec.viewer, "live_blog.update", "article", article.id, entry=update.id)
+    invalidation.touch(ec.session, {f"article:{article.public_id}"})
     emit(
         ec.session,
         Event(

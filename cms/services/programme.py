@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select, update
 
 from cms.errors import CmsError, NotFound
-from cms.events import Event, Topic, emit
 from cms.models import LiveStream, ProgrammeSlot
 from cms.models.columns import utcnow
 from cms.services import audit
@@ -98,7 +97,7 @@ async def _save(ec: EditorialContext, slot: ProgrammeSlot, action: str) -> Progr
     ec.session.add(slot)
     await ec.session.flush()
     audit.record(ec.session, ec.viewer, action, "programme_slot", slot.id, title=slot.title)
-    emit(ec.session, Event(Topic.LIVE_STREAM_CHANGED, stream_id=slot.stream_id))
+    live_service.changed(ec.session, slot.stream_id)
     await ec.session.commit()
     return slot
 
@@ -135,7 +134,7 @@ async def update_slot(
 async def delete_slot(ec: EditorialContext, slot_id: int) -> None:
     slot = await _slot_for_editing(ec, slot_id)
     audit.record(ec.session, ec.viewer, "programme_slot.delete", "programme_slot", slot.id)
-    emit(ec.session, Event(Topic.LIVE_STREAM_CHANGED, stream_id=slot.stream_id))
+    live_service.changed(ec.session, slot.stream_id)
     await ec.session.delete(slot)
     await ec.session.commit()
 
@@ -168,7 +167,7 @@ async def announce_current_slots(*, session: AsyncSession, now: datetime | None 
             .execution_options(synchronize_session=False)
         )
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
-            emit(session, Event(Topic.LIVE_STREAM_CHANGED, stream_id=stream.id))
+            live_service.changed(session, stream.id)
             announced += 1
     await session.commit()
     return announced

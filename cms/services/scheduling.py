@@ -15,12 +15,13 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select, update
 
+from cms import invalidation
 from cms.events import emit
 from cms.models import Article, ArticleStatus, Revision
 from cms.models.columns import utcnow
 from cms.services import audit
 from cms.services import programme as programme_service
-from cms.services.editorial import breaking_event, published_event
+from cms.services.editorial import breaking_event, mark_stale, published_event
 from cms.services.viewer import ANONYMOUS
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ async def publish_due(*, session: AsyncSession, now: datetime | None = None) -> 
             continue
         await session.refresh(article)
         assert article.id is not None
+        await mark_stale(session, article)
         session.add(
             Revision(
                 article_id=article.id,
@@ -88,6 +90,7 @@ async def expire_breaking(*, session: AsyncSession, now: datetime | None = None)
         .execution_options(synchronize_session=False)
     )
     rows = expired.all()
+    invalidation.touch(session, {f"article:{public_id}" for public_id, _ in rows})
     for public_id, locale in rows:
         emit(session, breaking_event(public_id, locale))
     await session.commit()

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import col, delete, select, update
 
+from cms import invalidation
 from cms.errors import CmsError, NotFound
 from cms.models import Article, ArticleTag, Category, Tag
 from cms.services import audit
@@ -87,6 +88,7 @@ async def create_category(ec: EditorialContext, data: Mapping[str, Any]) -> Cate
     ec.session.add(category)
     await ec.session.flush()
     audit.record(ec.session, ec.viewer, "category.create", "category", category.id, slug=slug)
+    invalidation.touch(ec.session, {"categories"})
     await ec.session.commit()
     return category
 
@@ -106,7 +108,11 @@ async def update_category(ec: EditorialContext, slug: str, data: Mapping[str, An
         await _free_category_slug(ec, new_slug, category.id)
         category.slug = new_slug
     if "parent" in data:
+        tree = await category_tree(session=ec.session)
+        moved = set(tree.with_ancestors(category.parent_id))
         category.parent_id = await _parent_id(ec, data["parent"], category)
+        moved |= set(tree.with_ancestors(category.parent_id))
+        invalidation.touch(ec.session, {f"feed:category:{i}" for i in moved})
     if data.get("position") is not None:
         category.position = data["position"]
     if data.get("show_in_menu") is not None:
@@ -115,6 +121,7 @@ async def update_category(ec: EditorialContext, slug: str, data: Mapping[str, An
     audit.record(
         ec.session, ec.viewer, "category.update", "category", category.id, fields=sorted(data)
     )
+    invalidation.touch(ec.session, {"categories", f"feed:category:{category.id}"})
     await ec.session.commit()
     return category
 
@@ -130,8 +137,10 @@ async def delete_category(ec: EditorialContext, slug: str, reassign_to: str | No
             f"{in_use} article(s) are in {slug!r}. Give `reassignTo` to move them first.",
             field="reassign_to",
         )
+    target_id = None
     if reassign_to:
         target = await _category(ec, reassign_to, field="reassign_to")
+        target_id = target.id
         if target.id == category.id:
             raise CmsError("Move the articles to another category.", field="reassign_to")
         await ec.session.execute(
@@ -154,6 +163,8 @@ async def delete_category(ec: EditorialContext, slug: str, reassign_to: str | No
         reassigned=in_use,
         reassign_to=reassign_to,
     )
+    stale = {"categories", f"feed:category:{category.id}"}
+    invalidation.touch(ec.session, stale | ({f"feed:category:{target_id}"} if target_id else set()))
     await ec.session.delete(category)
     await ec.session.commit()
 
@@ -175,6 +186,7 @@ async def create_tag(ec: EditorialContext, data: Mapping[str, Any]) -> Tag:
     ec.session.add(tag)
     await ec.session.flush()
     audit.record(ec.session, ec.viewer, "tag.create", "tag", tag.id, slug=slug)
+    invalidation.touch(ec.session, {"tags"})
     await ec.session.commit()
     return tag
 
@@ -185,6 +197,7 @@ async def rename_tag(ec: EditorialContext, slug: str, names: Mapping[str, str]) 
     tag.names = tag.names | _names(ec, names, "names")
     ec.session.add(tag)
     audit.record(ec.session, ec.viewer, "tag.update", "tag", tag.id)
+    invalidation.touch(ec.session, {f"tag:{tag.id}"})
     await ec.session.commit()
     return tag
 
@@ -194,5 +207,6 @@ async def delete_tag(ec: EditorialContext, slug: str) -> None:
     tag = await _tag(ec, slug)
     await ec.session.execute(delete(ArticleTag).where(col(ArticleTag.tag_id) == tag.id))
     audit.record(ec.session, ec.viewer, "tag.delete", "tag", tag.id, slug=slug)
+    invalidation.touch(ec.session, {f"tag:{tag.id}", f"feed:tag:{tag.id}"})
     await ec.session.delete(tag)
     await ec.session.commit()

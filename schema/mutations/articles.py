@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
-from strawberry import UNSET
+from strawberry import UNSET, relay
 
 from cms.errors import CmsError
 from cms.models import Article as ArticleEntity
@@ -16,6 +16,7 @@ from cms.services.lifecycle import Transition
 from schema.article import Article
 from schema.context import Info
 from schema.enums import BodyFormat
+from schema.mutations.media import media_id
 from schema.permissions import EDITORS, PUBLISHERS, SIGNED_IN
 from schema.user_errors import UserError
 
@@ -63,6 +64,9 @@ class CreateArticleInput:
     translation_of: str | None = strawberry.field(
         default=None, description="`publicId` of the same story in another language."
     )
+    cover: relay.GlobalID | None = strawberry.field(
+        default=None, description="The `id` of an image from the media library."
+    )
 
 
 @strawberry.input(description="Changes to an article; fields left out stay as they are.")
@@ -95,6 +99,9 @@ class UpdateArticleInput:
     )
     translation_of: str | None = strawberry.field(
         default=UNSET, description="`publicId` of the same story in another language."
+    )
+    cover: relay.GlobalID | None = strawberry.field(
+        default=UNSET, description="The `id` of an image from the media library; null removes it."
     )
 
 
@@ -148,10 +155,13 @@ class PreviewPayload:
 
 
 def _given(data: object, *skip: str) -> dict[str, Any]:
-    """The input fields the caller actually sent, by their Python names."""
+    """The input fields the caller actually sent, by their Python names; a cover's global id
+    becomes the media item's number."""
     values = {k: v for k, v in vars(data).items() if v is not UNSET and k not in skip}
     if isinstance(values.get("body_format"), BodyFormat):
         values["body_format"] = values["body_format"].value
+    if isinstance(values.get("cover"), relay.GlobalID):
+        values["cover"] = media_id(values["cover"], field="cover")
     return values
 
 
@@ -198,10 +208,11 @@ class ArticleMutations:
     async def update_article(
         self, info: Info, input: Annotated[UpdateArticleInput, INPUT]
     ) -> ArticlePayload:
-        changes = _given(input, "id", "version")
         return await _article_payload(
             info,
-            lambda ec: editorial_service.update_article(ec, input.id, input.version, changes),
+            lambda ec: editorial_service.update_article(
+                ec, input.id, input.version, _given(input, "id", "version")
+            ),
         )
 
     submit_article_for_review = strawberry.mutation(

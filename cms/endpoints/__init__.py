@@ -1,0 +1,1 @@
+"""Plain HTTP endpoints beside GraphQL: view beacons, newsletter links, feeds and sitemaps."""

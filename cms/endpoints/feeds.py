@@ -1,0 +1,58 @@
+"""`/feeds/{locale}.xml`, `/feeds/{locale}/{category}.xml`, `/sitemap.xml`, `/news-sitemap.xml`.
+
+Cacheable for five minutes: a CDN absorbs feed readers and crawlers.
+"""
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from cms.services import categories as category_service
+from cms.services import feeds as feed_service
+from cms.settings import Settings
+
+CACHE = {"Cache-Control": "public, max-age=300"}
+
+
+def _xml(body: bytes, media_type: str = "application/xml") -> Response:
+    return Response(body, media_type=f"{media_type}; charset=utf-8", headers=CACHE)
+
+
+def routes(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> list[Route]:
+    async def rss(request: Request) -> Response:
+        locale = request.path_params["locale"]
+        slug = request.path_params.get("category")
+        if locale not in settings.locales:
+            return PlainTextResponse(f"No feed for locale {locale!r}.", status_code=404)
+        async with sessions() as session:
+            category = ids = None
+            if slug is not None:
+                tree = await category_service.category_tree(session=session)
+                category = tree.by_slug.get(slug)
+                if category is None:
+                    return PlainTextResponse(f"No category {slug!r}.", status_code=404)
+                ids = tree.with_descendants(category)
+            body = await feed_service.rss(
+                session=session,
+                settings=settings,
+                locale=locale,
+                category=category,
+                category_ids=ids,
+            )
+        return _xml(body, "application/rss+xml")
+
+    async def sitemap(request: Request) -> Response:
+        async with sessions() as session:
+            return _xml(await feed_service.sitemap(session=session, settings=settings))
+
+    async def news_sitemap(request: Request) -> Response:
+        async with sessions() as session:
+            return _xml(await feed_service.news_sitemap(session=session, settings=settings))
+
+    return [
+        Route("/feeds/{locale}.xml", rss),
+        Route("/feeds/{locale}/{category}.xml", rss),
+        Route("/sitemap.xml", sitemap),
+        Route("/news-sitemap.xml", news_sitemap),
+    ]

@@ -1,0 +1,141 @@
+"""HTTP caching in front of GraphQL: serve cached bytes before any GraphQL work, ETags and 304s.
+
+Only anonymous requests take part (no `Authorization` header, no session cookie). A response is
+stored when the GraphQL view marked it `Cache-Control: public` (an anonymous query with no
+errors and no preview); its `Surrogate-Key` header lists its tags, for the store and for a CDN.
+"""
+
+import hashlib
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from cms.response_cache import CachedResponse, ResponseStore
+
+SESSION_COOKIE = b"cms_session="
+_SKIPPED_HEADERS = {b"content-length", b"etag", b"date", b"server"}
+
+
+def _private(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"authorization" or (name == b"cookie" and SESSION_COOKIE in value):
+            return True
+    return False
+
+
+def _header(scope: Scope, wanted: bytes) -> bytes | None:
+    return next((value for name, value in scope["headers"] if name == wanted), None)
+
+
+class ResponseCacheMiddleware:
+    def __init__(self, app: ASGIApp, cache: ResponseStore, path: str, max_body: int) -> None:
+        self.app = app
+        self.cache = cache
+        self.path = path
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["path"] != self.path
+            or scope["method"] not in ("GET", "POST")
+            or _private(scope)
+        ):
+            await self.app(scope, receive, send)
+            return
+        body, more = await self._read_body(receive)
+        if more:
+            await self.app(scope, _replay(body, receive, more=True), send)
+            return
+        digest = hashlib.sha256(scope["method"].encode() + b"?" + scope["query_string"] + b"\n")
+        digest.update(body)
+        key = digest.hexdigest()
+        entry = await self.cache.get(key)
+        if entry is None:
+            generation = await self.cache.generation()
+            await self._forward(scope, body, receive, send, key, generation)
+        else:
+            await self._respond(scope, entry, send, hit=True)
+
+    async def _read_body(self, receive: Receive) -> tuple[bytes, bool]:
+        """The request body, or what was read of it when it runs past the size limit."""
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            chunk = message.get("body", b"")
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > self.max_body:
+                return b"".join(chunks), message.get("more_body", False)
+            if not message.get("more_body", False):
+                return b"".join(chunks), False
+
+    async def _forward(
+        self, scope: Scope, body: bytes, receive: Receive, send: Send, key: str, generation: int
+    ) -> None:
+        start: Message = {}
+        parts: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body":
+                parts.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    await self._finish(scope, start, b"".join(parts), send, key, generation)
+
+        await self.app(scope, _replay(body, receive), capture)
+
+    async def _finish(
+        self, scope: Scope, start: Message, body: bytes, send: Send, key: str, generation: int
+    ) -> None:
+        headers = [(n, v) for n, v in start["headers"] if n.lower() not in _SKIPPED_HEADERS]
+        cache_control = next((v for n, v in headers if n.lower() == b"cache-control"), b"")
+        if start["status"] != 200 or not cache_control.startswith(b"public"):
+            await send(start)
+            await send({"type": "http.response.body", "body": body})
+            return
+        tags = next((v for n, v in headers if n.lower() == b"surrogate-key"), b"").decode()
+        entry = CachedResponse(
+            body=body,
+            headers=tuple(headers),
+            etag=b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"',
+            tags=frozenset(tags.split()),
+        )
+        await self.cache.put(key, entry, generation)
+        await self._respond(scope, entry, send, hit=False)
+
+    async def _respond(self, scope: Scope, entry: CachedResponse, send: Send, *, hit: bool) -> None:
+        if _header(scope, b"if-none-match") == entry.etag:
+            headers = [(n, v) for n, v in entry.headers if n.lower() != b"content-type"]
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 304,
+                    "headers": [*headers, (b"etag", entry.etag)],
+                }
+            )
+            await send({"type": "http.response.body", "body": b""})
+            return
+        headers = [
+            *entry.headers,
+            (b"x-cache", b"HIT" if hit else b"MISS"),
+            (b"etag", entry.etag),
+            (b"content-length", str(len(entry.body)).encode()),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": entry.body})
+
+
+def _replay(body: bytes, receive: Receive, *, more: bool = False) -> Receive:
+    """A `receive` that hands the already-read body over once, then defers to the real one."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": more}
+        return await receive()
+
+    return replay

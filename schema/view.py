@@ -12,13 +12,14 @@
   its declared length must fit the upload limit before a byte of it is read.
 - Subscriptions speak graphql-transport-ws only. The server pings every socket, caps the
   operations a socket may run, accepts sockets from the site's own origin and the allowed
-  ones, and signs a socket in with `connectionParams: {token}` or GraphiQL's session cookie.
+  ones, signs a socket in with `connectionParams: {token}` or GraphiQL's session cookie, and
+  applies the allow-list to anonymous sockets too.
 """
 
 import asyncio
 import dataclasses
 from contextlib import suppress
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -37,7 +38,10 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    SubscribeMessage,
+)
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 from strawberry.types.unset import UnsetType
 
@@ -60,10 +64,28 @@ def _refusal(message: str, code: str) -> ExecutionResult:
     return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": code})])
 
 
-class PingingHandler(BaseGraphQLTransportWSHandler[Context, None]):
-    """graphql-transport-ws that also pings idle clients, so proxies keep the socket open."""
+class SocketHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws that pings idle clients, so proxies keep the socket open, and holds
+    anonymous sockets to the allow-list as HTTP does under `CMS_PERSISTED_QUERIES_ONLY`."""
 
     ping_task: asyncio.Task[None] | None = None
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        view = cast("GraphQLApp", self.view)
+        locked = view.settings.persisted_queries_only and self.context.viewer.user is None
+        query = message["payload"]["query"]
+        if (
+            self.connection_acknowledged
+            and locked
+            and (document_hash(query) not in view.persisted.registered)
+        ):
+            refusal = _refusal(
+                "This endpoint runs registered documents only.", "PERSISTED_QUERY_NOT_ALLOWED"
+            )
+            errors = [error.formatted for error in refusal.errors or []]
+            await self.send_message({"id": message["id"], "type": "error", "payload": errors})
+            return
+        await super().handle_subscribe(message)
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         await super().handle_connection_init(message)
@@ -84,7 +106,7 @@ class PingingHandler(BaseGraphQLTransportWSHandler[Context, None]):
 
 
 class GraphQLApp(GraphQL[Context, None]):
-    graphql_transport_ws_handler_class = PingingHandler
+    graphql_transport_ws_handler_class = SocketHandler
 
     def __init__(
         self,

@@ -4,6 +4,7 @@ content reaches readers, and bad clients are refused without disturbing anyone e
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -365,3 +366,24 @@ async def test_shutting_down_closes_sockets_cleanly(
 
         assert await reader.close_code() == 1012
         await until(lambda: running.subscribers == 0, what="the subscription ending")
+
+
+async def test_an_anonymous_socket_runs_registered_documents_only_when_locked(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    (tmp_path / "breaking.graphql").write_text(BREAKING, encoding="utf-8")
+    locked = settings.model_copy(
+        update={
+            "persisted_queries_only": True,
+            "persisted_queries_dir": tmp_path,
+            "scheduler_interval_seconds": 0,
+        }
+    )
+    async with live_server(locked) as running, graphql_socket(running.address) as reader:
+        await reader.subscribe("other", "{ liveStreams { slug } }")
+        [refused] = await reader.until_done("other")
+        await reader.subscribe("registered", BREAKING)
+        await _subscribed(running)
+
+    assert refused["type"] == "error"
+    assert refused["payload"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_ALLOWED"

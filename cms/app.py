@@ -1,4 +1,5 @@
-"""The composition root: builds the Starlette app from settings, mounts GraphQL, media and health.
+"""The composition root: builds the Starlette app from settings, mounts GraphQL (HTTP and
+WebSocket), media and health, and runs the event bus and the scheduler for the app's lifetime.
 
 The only module of `cms/` that imports `schema/`.
 """
@@ -22,6 +23,7 @@ from cms.db import create_engine, create_sessionmaker
 from cms.endpoints import feeds as feed_endpoints
 from cms.endpoints import newsletter as newsletter_endpoints
 from cms.endpoints import views as view_endpoints
+from cms.events import bus_for
 from cms.http_cache import ResponseCacheMiddleware
 from cms.response_cache import RedisResponseCache, ResponseCache, ResponseStore
 from cms.services import digest, persisted_queries, scheduling
@@ -61,19 +63,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if purger is not None:
             purger.purge(tags)
 
-    sessions = create_sessionmaker(engine, invalidate=stale)
+    events = bus_for(settings)
+    sessions = create_sessionmaker(engine, events, invalidate=stale)
     media = MediaLibrary(settings, storage_for(settings), sessions)
     views = ViewCounter(
         sessions, settings.secret_key, timedelta(minutes=settings.view_repeat_minutes)
     )
 
     async def healthz(request: Request) -> JSONResponse:
+        """The database answers; `subscribers` counts this worker's open subscriptions."""
         async with engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
-        return JSONResponse({"status": "ok"})
+        return JSONResponse({"status": "ok", "subscribers": events.subscriber_count})
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await events.start()
         async with sessions() as session:
             if settings.persisted_queries_dir is not None:
                 documents = persisted_queries.read_documents([settings.persisted_queries_dir])
@@ -100,12 +105,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await cache.close()
         if purger is not None:
             await purger.close()
+        await events.stop()
         await engine.dispose()
 
     async def authenticate(request: Request) -> Viewer:
         return await viewer_for(presented_token(request, settings), sessions)
 
-    graphql = GraphQLApp(settings, sessions, media, views, cache)
+    graphql = GraphQLApp(settings, sessions, media, views, cache, events)
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
@@ -130,6 +136,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
+    app.state.events = events
     app.state.media = media
     app.state.response_cache = cache
     app.state.views = views

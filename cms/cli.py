@@ -11,6 +11,7 @@ import uvicorn
 
 from cms.db import create_engine, create_sessionmaker
 from cms.errors import CmsError
+from cms.events import bus_for
 from cms.migrations import upgrade
 from cms.models import Role
 from cms.services import digest, persisted_queries, scheduling
@@ -135,10 +136,14 @@ def create_user(
 
 
 async def _publish_due(settings: Settings) -> scheduling.SchedulerRun:
+    """One scheduler run; with Redis configured, the workers' subscribers hear what it did."""
     engine = create_engine(settings)
+    events = bus_for(settings)
+    await events.start()
     try:
-        return await scheduling.run_once(create_sessionmaker(engine))
+        return await scheduling.run_once(create_sessionmaker(engine, events))
     finally:
+        await events.stop()
         await engine.dispose()
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from cms.events import BUS_KEY, EventBus, EventSession
 from cms.invalidation import CALLBACK_KEY
 from cms.settings import Settings
 
@@ -45,8 +46,15 @@ def create_engine(settings: Settings) -> AsyncEngine:
 
 
 def create_sessionmaker(
-    engine: AsyncEngine, invalidate: Callable[[set[str]], None] | None = None
+    engine: AsyncEngine,
+    events: EventBus | None = None,
+    invalidate: Callable[[set[str]], None] | None = None,
 ) -> async_sessionmaker[AsyncSession]:
-    """Sessions whose committed writes report the cache tags they made stale to `invalidate`."""
-    info = {CALLBACK_KEY: invalidate} if invalidate is not None else {}
-    return async_sessionmaker(engine, expire_on_commit=False, info=info)
+    """Sessions that, once a transaction commits, publish its events to `events` and report
+    the cache tags its writes made stale to `invalidate` (either is dropped without a target)."""
+    info: dict[str, object] = {BUS_KEY: events}
+    if invalidate is not None:
+        info[CALLBACK_KEY] = invalidate
+    return async_sessionmaker(
+        engine, expire_on_commit=False, sync_session_class=EventSession, info=info
+    )

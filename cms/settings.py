@@ -98,6 +98,10 @@ class Settings(BaseSettings):
     newsletter_confirm_hours: int = 48
     digest_time: time | None = time(8, 0)
     digest_size: int = 8
+    live_provider_hosts: list[str] = ["stream.mux.com", "videodelivery.net"]
+    ws_ping_seconds: float = 15.0
+    ws_max_subscriptions: int = 20
+    ws_allowed_origins: list[str] = []
     embed_hosts: list[str] = [
         "www.youtube.com",
         "www.youtube-nocookie.com",

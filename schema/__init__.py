@@ -25,6 +25,7 @@ from schema.context import Context
 from schema.limits import QueryCostLimiter
 from schema.mutation import Mutation
 from schema.query import Query
+from schema.subscription import Subscription
 
 DOCUMENT_CACHE_SIZE = 1024
 """Parsed and validated documents kept per process: frontends send a few fixed documents."""
@@ -78,6 +79,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return NewsroomSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(
             disable_field_suggestions=settings.env == "production",

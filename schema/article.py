@@ -21,6 +21,7 @@ from schema.permissions import SIGNED_IN
 if TYPE_CHECKING:
     from schema.author import Author
     from schema.category import Category, Tag
+    from schema.live_blog import LiveBlogUpdateConnection
     from schema.revision import Revision
 
 RELATED_MAX = 20
@@ -77,6 +78,10 @@ class Article(relay.Node):
     translation_group: strawberry.Private[str | None]
     breaking_until: strawberry.Private[datetime | None]
     is_breaking_flag: strawberry.Private[bool]
+    is_live_blog: bool = strawberry.field(
+        description="A live blog: timestamped entries in `liveUpdates`, pushed by "
+        "`liveBlogUpdated`."
+    )
 
     @classmethod
     def from_entity(cls, article: ArticleEntity) -> "Article":
@@ -109,6 +114,7 @@ class Article(relay.Node):
             translation_group=article.translation_group,
             breaking_until=article.breaking_until,
             is_breaking_flag=article.is_breaking,
+            is_live_blog=article.is_live_blog,
         )
 
     @classmethod
@@ -215,6 +221,22 @@ class Article(relay.Node):
         related = await info.context.loaders.related_by_article.load(key)
         info.context.shows(f"feed:category:{self.category_id}")
         return [Article.from_entity(article) for article in related]
+
+    @strawberry.field(description="A live blog's entries, newest first, in pages.")
+    async def live_updates(
+        self,
+        info: Info,
+        first: Annotated[
+            int, strawberry.argument(description="Page size, at most 100 (more is refused).")
+        ] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="The `endCursor` of the previous page.")
+        ] = None,
+    ) -> Annotated["LiveBlogUpdateConnection", strawberry.lazy("schema.live_blog")]:
+        from schema.live_blog import resolve_live_updates
+
+        info.context.shows(f"article:{self.public_id}")
+        return await resolve_live_updates(info, self.entity_id, first, after)
 
     @strawberry.field(description="The same story in the other languages, for a language switch.")
     async def translations(self, info: Info) -> list["Article"]:

@@ -17,9 +17,14 @@ from cms.settings import Settings
 SESSION_COOKIE = "cms_session"
 
 
+WEB_SCHEMES = {"ws": "http", "wss": "https"}
+
+
 def _origin(url: str) -> str:
+    """Scheme and host; a WebSocket's ws(s) URL has the origin of the page that opened it."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
+    scheme = WEB_SCHEMES.get(parts.scheme, parts.scheme)
+    return f"{scheme}://{parts.netloc}".lower()
 
 
 def same_origin(connection: HTTPConnection, settings: Settings) -> bool:

@@ -1,4 +1,5 @@
-"""The per-request context: settings, the session factory, who is asking, and the loaders."""
+"""The per-request context: settings, the session factory, who is asking, the loaders, and the
+event bus subscriptions listen to. A WebSocket keeps one context for its whole life."""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -8,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
+from cms.events import EventBus
 from cms.services.media.library import MediaLibrary
 from cms.services.viewer import ANONYMOUS, Viewer
 from cms.services.views import ViewCounter
@@ -27,9 +29,15 @@ class Context:
     shareable: bool = True
     media: MediaLibrary | None = None
     views: ViewCounter | None = None
+    events: EventBus = field(default_factory=EventBus)
+    connection_params: dict[str, object] | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
+        self.fresh_loaders()
+
+    def fresh_loaders(self) -> None:
+        """New loaders, so that a long-lived socket never answers from rows cached earlier."""
         self.loaders = Loaders(self.sessions, self.viewer)
 
     def shows(self, *tags: str) -> None:

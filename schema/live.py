@@ -9,13 +9,16 @@ from strawberry import relay
 
 from cms.models import LiveStream as LiveStreamEntity
 from cms.models import ProgrammeSlot as ProgrammeSlotEntity
+from cms.services import programme as programme_service
+from cms.services.live import LIVE_TAG
 from schema.context import Info
 from schema.enums import LiveStreamStatus
 from schema.media import Media, load_media
 
 
 @strawberry.type(description="One programme on a channel's schedule.")
-class ProgrammeSlot:
+class ProgrammeSlot(relay.Node):
+    id: relay.NodeID[int]
     title: str = strawberry.field(description="Programme title.")
     description: str = strawberry.field(description="What the programme is about.")
     starts_at: datetime = strawberry.field(description="Start, ISO-8601 in UTC.")
@@ -23,12 +26,34 @@ class ProgrammeSlot:
 
     @classmethod
     def from_entity(cls, slot: ProgrammeSlotEntity) -> "ProgrammeSlot":
+        assert slot.id is not None
         return cls(
+            id=slot.id,
             title=slot.title,
             description=slot.description,
             starts_at=slot.starts_at,
             ends_at=slot.ends_at,
         )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list["ProgrammeSlot | None"]:
+        info.context.shows(LIVE_TAG)
+        ids = [int(i) if i.isdigit() else None for i in node_ids]
+        async with info.context.sessions() as session:
+            found = await programme_service.slots_by_ids(
+                session=session, ids=[i for i in ids if i is not None]
+            )
+        return [cls.from_entity(found[i]) if i in found else None for i in ids]
+
+    @strawberry.field(description="Start in the site's time zone, ISO-8601 with offset.")
+    def starts_at_local(self, info: Info) -> datetime:
+        return self.starts_at.astimezone(info.context.settings.zone)
+
+    @strawberry.field(description="End in the site's time zone, ISO-8601 with offset.")
+    def ends_at_local(self, info: Info) -> datetime:
+        return self.ends_at.astimezone(info.context.settings.zone)
 
 
 @strawberry.type(description="A live channel or broadcast, such as the site's TV Live.")
@@ -67,7 +92,7 @@ class LiveStream(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list["LiveStream | None"]:
         ids = [int(i) if i.isdigit() else None for i in node_ids]
-        info.context.shows("live")
+        info.context.shows(LIVE_TAG)
         streams = [
             await info.context.loaders.stream_by_id.load(i) if i is not None else None for i in ids
         ]

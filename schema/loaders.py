@@ -13,12 +13,14 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
-from cms.models import Article, LiveStream, Media, ProgrammeSlot, Tag, User
+from cms.models import Article, LiveBlogUpdate, LiveStream, Media, ProgrammeSlot, Tag, User
 from cms.services import articles as article_service
 from cms.services import categories as category_service
 from cms.services import live as live_service
+from cms.services import live_blog as live_blog_service
 from cms.services import media as media_service
 from cms.services import users as user_service
+from cms.services.articles import FeedKey
 from cms.services.categories import CategoryTree
 from cms.services.media import queries as media_queries
 from cms.services.viewer import Viewer
@@ -33,6 +35,13 @@ Sessions = async_sessionmaker[AsyncSession]
 class RelatedKey:
     article_id: int
     count: int
+
+
+@dataclass(frozen=True, slots=True)
+class LiveUpdatesKey:
+    article_id: int
+    first: int
+    after: FeedKey | None
 
 
 def _loader(
@@ -69,6 +78,8 @@ class Loaders:
     stream_by_id: DataLoader[int, LiveStream | None] = field(init=False)
     user_by_id: DataLoader[int, User | None] = field(init=False)
     usages_by_media: DataLoader[tuple[int, str], media_service.Usages] = field(init=False)
+    live_updates_by_key: DataLoader[LiveUpdatesKey, list[LiveBlogUpdate]] = field(init=False)
+    live_update_count_by_article_id: DataLoader[int, int] = field(init=False)
     _category_tree: asyncio.Task[CategoryTree] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
@@ -102,6 +113,12 @@ class Loaders:
             sessions, lambda s, ids: user_service.users_by_ids(session=s, ids=ids), _none
         )
         self.usages_by_media = DataLoader(load_fn=self._usages)
+        self.live_updates_by_key = DataLoader(load_fn=self._live_updates)
+        self.live_update_count_by_article_id = _loader(
+            sessions,
+            lambda s, ids: live_blog_service.update_counts(session=s, article_ids=ids),
+            int,
+        )
 
     def category_tree(self) -> Awaitable[CategoryTree]:
         """All categories, read once per request however many fields ask."""
@@ -135,3 +152,16 @@ class Loaders:
                 session=session, stream_ids=stream_ids, at=datetime.now(UTC)
             )
         return [found.get(stream_id, []) for stream_id in stream_ids]
+
+    async def _live_updates(self, keys: list[LiveUpdatesKey]) -> list[list[LiveBlogUpdate]]:
+        """One statement per distinct page shape (usually one): every article asks the same."""
+        found: dict[LiveUpdatesKey, list[LiveBlogUpdate]] = {}
+        async with self.sessions() as session:
+            for first, after in dict.fromkeys((key.first, key.after) for key in keys):
+                ids = [key.article_id for key in keys if (key.first, key.after) == (first, after)]
+                pages = await live_blog_service.updates_page(
+                    session=session, article_ids=ids, first=first, after=after
+                )
+                for article_id in ids:
+                    found[LiveUpdatesKey(article_id, first, after)] = pages.get(article_id, [])
+        return [found[key] for key in keys]

@@ -4,6 +4,7 @@ import strawberry
 
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.articles import ArticleMutations
+from schema.mutations.live import LiveMutations
 from schema.mutations.media import MediaMutations
 from schema.mutations.readers import ReaderMutations
 from schema.mutations.taxonomy import TaxonomyMutations
@@ -15,6 +16,11 @@ from schema.mutations.taxonomy import TaxonomyMutations
     "returns the changed object with `errors` to fix; nothing is saved when there are errors."
 )
 class Mutation(
-    AccountMutations, ArticleMutations, TaxonomyMutations, MediaMutations, ReaderMutations
+    AccountMutations,
+    ArticleMutations,
+    TaxonomyMutations,
+    MediaMutations,
+    ReaderMutations,
+    LiveMutations,
 ):
     pass

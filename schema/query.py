@@ -4,6 +4,7 @@ Readers see published content only; every path below reaches articles through th
 single visibility rule.
 """
 
+import datetime
 import inspect
 from typing import Annotated
 
@@ -14,14 +15,16 @@ from cms.services import articles as article_service
 from cms.services import categories as category_service
 from cms.services import live as live_service
 from cms.services import preview as preview_service
+from cms.services import programme as programme_service
 from cms.services.articles import ArticleFilter
+from cms.services.live import LIVE_TAG
 from cms.services.viewer import PREVIEWER
 from schema.article import AfterArgument, Article, ArticleConnection, FirstArgument, resolve_feed
 from schema.category import Category, LocaleArgument, Tag
 from schema.context import Info
 from schema.editor_queries import EditorQueries
 from schema.errors import bad_input
-from schema.live import LiveStream
+from schema.live import LiveStream, ProgrammeSlot
 from schema.locale import checked_locale
 from schema.media_queries import MediaQueries
 from schema.readers import ReaderQueries
@@ -192,17 +195,40 @@ class PublicQueries:
 
     @strawberry.field(description="All live channels and broadcasts, the primary channel first.")
     async def live_streams(self, info: Info) -> list[LiveStream]:
-        info.context.shows("live")
+        info.context.shows(LIVE_TAG)
         async with info.context.sessions() as session:
             streams = await live_service.live_streams(session=session)
         return [LiveStream.from_entity(stream) for stream in streams]
+
+    @strawberry.field(
+        description="A channel's programme for one day in the site's time zone, in order. "
+        "A programme running over midnight is listed on both days."
+    )
+    async def schedule(
+        self,
+        info: Info,
+        channel: Annotated[str, strawberry.argument(description="The channel's slug.")],
+        date: Annotated[
+            datetime.date,
+            strawberry.argument(description="The day, e.g. 2026-12-01, in the site's time zone."),
+        ],
+    ) -> list[ProgrammeSlot]:
+        info.context.shows(LIVE_TAG)
+        async with info.context.sessions() as session:
+            stream = await live_service.stream_by_slug(session=session, slug=channel)
+            if stream is None or stream.id is None:
+                raise bad_input(f"No channel with slug {channel!r}; see `liveStreams`.")
+            slots = await programme_service.day_schedule(
+                session=session, stream_id=stream.id, day=date, zone=info.context.settings.zone
+            )
+        return [ProgrammeSlot.from_entity(slot) for slot in slots]
 
     @strawberry.field(
         description="The primary channel behind the site's TV Live link: whether it is on air, "
         "where to play it, and what is on now and next. Null when no channel is primary."
     )
     async def live_now(self, info: Info) -> LiveStream | None:
-        info.context.shows("live")
+        info.context.shows(LIVE_TAG)
         async with info.context.sessions() as session:
             stream = await live_service.primary_stream(session=session)
         return LiveStream.from_entity(stream) if stream is not None else None

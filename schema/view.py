@@ -10,10 +10,16 @@
   "simple" request a foreign page could send without a CORS preflight, so it must carry an
   `Apollo-Require-Preflight` (or `X-Requested-With`) header, which such a page cannot set; and
   its declared length must fit the upload limit before a byte of it is read.
+- Subscriptions speak graphql-transport-ws only. The server pings every socket, caps the
+  operations a socket may run, accepts sockets from the site's own origin and the allowed
+  ones, signs a socket in with `connectionParams: {token}` or GraphiQL's session cookie, and
+  applies the allow-list to anonymous sockets too.
 """
 
+import asyncio
 import dataclasses
-from typing import Any
+from contextlib import suppress
+from typing import Any, cast
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -28,8 +34,18 @@ from strawberry.http import GraphQLRequestData, GraphQLRequestProtocol
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    SubscribeMessage,
+)
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
+from strawberry.types.unset import UnsetType
 
+from cms.events import EventBus
 from cms.response_cache import ResponseStore
 from cms.services.media.library import MediaLibrary
 from cms.services.persisted_queries import PersistedQueryStore, document_hash
@@ -48,7 +64,50 @@ def _refusal(message: str, code: str) -> ExecutionResult:
     return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": code})])
 
 
+class SocketHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws that pings idle clients, so proxies keep the socket open, and holds
+    anonymous sockets to the allow-list as HTTP does under `CMS_PERSISTED_QUERIES_ONLY`."""
+
+    ping_task: asyncio.Task[None] | None = None
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        view = cast("GraphQLApp", self.view)
+        locked = view.settings.persisted_queries_only and self.context.viewer.user is None
+        query = message["payload"]["query"]
+        if (
+            self.connection_acknowledged
+            and locked
+            and (document_hash(query) not in view.persisted.registered)
+        ):
+            refusal = _refusal(
+                "This endpoint runs registered documents only.", "PERSISTED_QUERY_NOT_ALLOWED"
+            )
+            errors = [error.formatted for error in refusal.errors or []]
+            await self.send_message({"id": message["id"], "type": "error", "payload": errors})
+            return
+        await super().handle_subscribe(message)
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        await super().handle_connection_init(message)
+        if self.connection_acknowledged and self.ping_task is None:
+            self.ping_task = asyncio.create_task(self.ping_forever())
+
+    async def ping_forever(self) -> None:
+        interval = self.view.settings.ws_ping_seconds  # type: ignore[attr-defined]
+        with suppress(Exception):
+            while True:
+                await asyncio.sleep(interval)
+                await self.send_message({"type": "ping"})
+
+    async def shutdown(self) -> None:
+        if self.ping_task is not None:
+            self.ping_task.cancel()
+        await super().shutdown()
+
+
 class GraphQLApp(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = SocketHandler
+
     def __init__(
         self,
         settings: Settings,
@@ -56,18 +115,23 @@ class GraphQLApp(GraphQL[Context, None]):
         media: MediaLibrary,
         views: ViewCounter,
         cache: ResponseStore,
+        events: EventBus,
     ) -> None:
         super().__init__(
             build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql_enabled else None,
             allow_queries_via_get=True,
             multipart_uploads_enabled=True,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            max_subscriptions_per_connection=settings.ws_max_subscriptions,
+            allowed_origins=[settings.site_url, *settings.ws_allowed_origins],
         )
         self.settings = settings
         self.sessions = sessions
         self.media = media
         self.views = views
         self.cache = cache
+        self.events = events
         self.persisted = PersistedQueryStore(settings.automatic_persisted_queries)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -241,4 +305,16 @@ class GraphQLApp(GraphQL[Context, None]):
             response=response if isinstance(response, Response) else None,
             media=self.media,
             views=self.views,
+            events=self.events,
         )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Programs sign a socket in with `connectionParams: {token}` (browsers need nothing
+        when GraphiQL's session cookie came with the handshake)."""
+        params = context.connection_params or {}
+        token = params.get("token") or str(params.get("Authorization", "")).removeprefix("Bearer ")
+        if isinstance(token, str) and token:
+            context.token = token
+            context.viewer = await viewer_for(token, self.sessions)
+            context.fresh_loaders()
+        return await super().on_ws_connect(context)

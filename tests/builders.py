@@ -1,6 +1,7 @@
 """Async builders for test data: sensible defaults, any field overridable."""
 
 import itertools
+import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -12,6 +13,7 @@ from cms.models import (
     ArticleAuthor,
     ArticleStatus,
     ArticleTag,
+    AuthToken,
     Category,
     LiveStream,
     LiveStreamStatus,
@@ -22,6 +24,7 @@ from cms.models import (
     Tag,
     User,
 )
+from cms.services.auth import token_digest
 
 T = TypeVar("T")
 _serial = itertools.count(1)
@@ -73,6 +76,17 @@ async def make_user(session: AsyncSession, **overrides: Any) -> User:
         "role": Role.AUTHOR,
     }
     return await _add(session, User(**(values | overrides)))
+
+
+async def make_token(session: AsyncSession, user: User) -> str:
+    """A session token for `user`, as `login` would give, without the password round trip."""
+    token = secrets.token_urlsafe(16)
+    assert user.id is not None
+    expires_at = datetime.now(UTC) + timedelta(hours=1)
+    await _add(
+        session, AuthToken(user_id=user.id, token_hash=token_digest(token), expires_at=expires_at)
+    )
+    return token
 
 
 async def make_article(

@@ -55,7 +55,7 @@ async def test_a_browser_gets_graphiql(client: httpx.AsyncClient) -> None:
 async def test_health_check_reaches_the_database(client: httpx.AsyncClient) -> None:
     response = await client.get("/healthz")
 
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "subscribers": 0}
 
 
 async def test_media_are_served_with_immutable_caching(

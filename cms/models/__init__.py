@@ -28,7 +28,7 @@ from cms.models.enums import (  # noqa: E402
     Role,
     SubscriberStatus,
 )
-from cms.models.live import LiveStream, ProgrammeSlot  # noqa: E402
+from cms.models.live import LiveBlogUpdate, LiveStream, ProgrammeSlot  # noqa: E402
 from cms.models.media import Media  # noqa: E402
 from cms.models.newsletter import NewsletterSubscriber  # noqa: E402
 from cms.models.persisted_query import PersistedQuery  # noqa: E402
@@ -49,6 +49,7 @@ __all__ = [
     "AuthToken",
     "Category",
     "DeliveryStatus",
+    "LiveBlogUpdate",
     "LiveStream",
     "LiveStreamStatus",
     "LoginFailure",

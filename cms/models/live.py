@@ -1,8 +1,12 @@
-"""Live streams (the "TV Live" channel and its broadcasts) and their programme schedule."""
+"""Live streams (the "TV Live" channel and its broadcasts), their programme schedule, and the
+updates of live-blog articles.
+
+At most one stream is primary: a partial unique index makes the database refuse a second.
+"""
 
 from datetime import datetime
 
-from sqlalchemy import Index, Text
+from sqlalchemy import Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from cms.models.columns import enum_field, timestamp_field, utcnow
@@ -11,6 +15,15 @@ from cms.models.enums import LiveStreamStatus
 
 class LiveStream(SQLModel, table=True):
     __tablename__ = "live_stream"
+    __table_args__ = (
+        Index(
+            "uq_live_stream_one_primary",
+            "is_primary",
+            unique=True,
+            sqlite_where=text("is_primary"),
+            postgresql_where=text("is_primary"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=100, unique=True)
@@ -24,6 +37,9 @@ class LiveStream(SQLModel, table=True):
     ended_at: datetime | None = timestamp_field(nullable=True, default=None)
     is_primary: bool = Field(default=False)
     position: int = Field(default=0)
+    announced_slot_id: int | None = Field(
+        default=None, description="The slot last announced as on air, so each start fires once."
+    )
     created_at: datetime = timestamp_field(default_factory=utcnow)
     updated_at: datetime = timestamp_field(default_factory=utcnow)
 
@@ -40,3 +56,16 @@ class ProgrammeSlot(SQLModel, table=True):
     description: str = Field(default="", sa_type=Text)
     starts_at: datetime = timestamp_field()
     ends_at: datetime = timestamp_field()
+
+
+class LiveBlogUpdate(SQLModel, table=True):
+    """One timestamped entry of a live-blog article, with its own sanitised body."""
+
+    __tablename__ = "live_blog_update"
+    __table_args__ = (Index("ix_live_blog_update_feed", "article_id", "created_at", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE")
+    body: str = Field(sa_type=Text)
+    created_at: datetime = timestamp_field(default_factory=utcnow)
+    author_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")

@@ -16,6 +16,7 @@ from sqlmodel import col, delete, select, update
 
 from cms import invalidation
 from cms.errors import CmsError, NotFound
+from cms.events import Event, Topic, emit
 from cms.models import (
     Article,
     ArticleAuthor,
@@ -427,8 +428,23 @@ async def transition(
         values["scheduled_at"] = None
     await _save(ec, article, values, article.version)
     await _revise(ec, article, f"article.{step.name.lower()}")
+    if step is Transition.PUBLISH:
+        emit(ec.session, published_event(article))
     await ec.session.commit()
     return article
+
+
+def published_event(article: Article) -> Event:
+    return Event(
+        Topic.ARTICLE_PUBLISHED,
+        article=article.public_id,
+        locale=article.locale,
+        category_id=article.category_id,
+    )
+
+
+def breaking_event(public_id: str, locale: str) -> Event:
+    return Event(Topic.BREAKING_CHANGED, article=public_id, locale=locale)
 
 
 async def set_flags(
@@ -462,6 +478,8 @@ async def set_flags(
             if k in ("is_featured", "is_breaking", "breaking_until")
         },
     )
+    if breaking is not None:
+        emit(ec.session, breaking_event(article.public_id, article.locale))
     await ec.session.commit()
     return article
 

@@ -1,5 +1,6 @@
-"""Publishing what is due and expiring breaking flags; run by the app's background task and by
-`cms publish-due` for cron.
+"""Publishing what is due, expiring breaking flags and announcing programmes as they start; run
+by the app's background task and by `cms publish-due` for cron. Each of them fires its event
+after its commit, like an editor's mutation.
 
 Each due article is claimed with a conditional UPDATE (`WHERE status = 'SCHEDULED'`), so several
 workers running this at once publish it exactly once; after downtime, everything overdue is
@@ -15,10 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select, update
 
 from cms import invalidation
+from cms.events import emit
 from cms.models import Article, ArticleStatus, Revision
 from cms.models.columns import utcnow
 from cms.services import audit
-from cms.services.editorial import mark_stale
+from cms.services import programme as programme_service
+from cms.services.editorial import breaking_event, mark_stale, published_event
 from cms.services.viewer import ANONYMOUS
 
 logger = logging.getLogger(__name__)
@@ -28,6 +31,7 @@ logger = logging.getLogger(__name__)
 class SchedulerRun:
     published: list[str] = field(default_factory=list)
     breaking_expired: int = 0
+    slots_announced: int = 0
 
 
 async def publish_due(*, session: AsyncSession, now: datetime | None = None) -> list[str]:
@@ -68,30 +72,37 @@ async def publish_due(*, session: AsyncSession, now: datetime | None = None) -> 
             )
         )
         audit.record(session, ANONYMOUS, "article.publish_scheduled", "article", article.id)
+        emit(session, published_event(article))
         await session.commit()
         published.append(article.public_id)
     return published
 
 
 async def expire_breaking(*, session: AsyncSession, now: datetime | None = None) -> int:
+    """Clear expired breaking flags; the UPDATE returns what it cleared, so that across workers
+    each expiry is announced once."""
     now = now or utcnow()
-    result = await session.execute(
+    expired = await session.execute(
         update(Article)
         .where(col(Article.is_breaking), col(Article.breaking_until) <= now)
         .values(is_breaking=False, breaking_until=None)
-        .returning(col(Article.public_id))
+        .returning(col(Article.public_id), col(Article.locale))
+        .execution_options(synchronize_session=False)
     )
-    expired = list(result.scalars())
-    invalidation.touch(session, {f"article:{public_id}" for public_id in expired})
+    rows = expired.all()
+    invalidation.touch(session, {f"article:{public_id}" for public_id, _ in rows})
+    for public_id, locale in rows:
+        emit(session, breaking_event(public_id, locale))
     await session.commit()
-    return len(expired)
+    return len(rows)
 
 
 async def run_once(sessions: async_sessionmaker[AsyncSession]) -> SchedulerRun:
     async with sessions() as session:
         published = await publish_due(session=session)
         expired = await expire_breaking(session=session)
-    return SchedulerRun(published=published, breaking_expired=expired)
+        announced = await programme_service.announce_current_slots(session=session)
+    return SchedulerRun(published=published, breaking_expired=expired, slots_announced=announced)
 
 
 async def run_forever(sessions: async_sessionmaker[AsyncSession], interval: float) -> None:
@@ -99,11 +110,12 @@ async def run_forever(sessions: async_sessionmaker[AsyncSession], interval: floa
     while True:
         try:
             run = await run_once(sessions)
-            if run.published or run.breaking_expired:
+            if run.published or run.breaking_expired or run.slots_announced:
                 logger.info(
-                    "scheduler: published %s, breaking expired %d",
+                    "scheduler: published %s, breaking expired %d, programmes started %d",
                     run.published,
                     run.breaking_expired,
+                    run.slots_announced,
                 )
         except Exception:
             logger.exception("scheduler run failed; retrying in %.0f s", interval)

@@ -1,0 +1,89 @@
+"""Live-blog updates as readers see them, and the newest-first connection an article exposes."""
+
+from datetime import datetime
+
+import strawberry
+from strawberry import relay
+
+from cms.models import LiveBlogUpdate as LiveBlogUpdateEntity
+from cms.services.articles import FeedKey
+from schema.author import Author
+from schema.context import Info
+from schema.loaders import LiveUpdatesKey
+from schema.pagination import check_first, decode_cursor, encode_cursor
+
+
+@strawberry.type(description="One timestamped entry of a live blog.")
+class LiveBlogUpdate:
+    id: strawberry.ID = strawberry.field(
+        description="Stable id of the entry, to merge pushed entries with a loaded page."
+    )
+    body: str = strawberry.field(description="Sanitised HTML.")
+    created_at: datetime = strawberry.field(description="When it was posted, ISO-8601 in UTC.")
+    author_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_entity(cls, update: LiveBlogUpdateEntity) -> "LiveBlogUpdate":
+        return cls(
+            id=strawberry.ID(str(update.id)),
+            body=update.body,
+            created_at=update.created_at,
+            author_id=update.author_id,
+        )
+
+    @strawberry.field(description="When it was posted, in the site's time zone.")
+    def created_at_local(self, info: Info) -> datetime:
+        return self.created_at.astimezone(info.context.settings.zone)
+
+    @strawberry.field(description="Who posted it; null when the account is gone or inactive.")
+    async def author(self, info: Info) -> Author | None:
+        if self.author_id is None:
+            return None
+        user = await info.context.loaders.user_by_id.load(self.author_id)
+        return Author.from_entity(user) if user is not None and user.is_active else None
+
+
+@strawberry.type(description="A live-blog entry in a list, with the cursor to continue after it.")
+class LiveBlogUpdateEdge:
+    cursor: str = strawberry.field(description="Pass as `after` to get the entries after this.")
+    node: LiveBlogUpdate = strawberry.field(description="The entry.")
+
+
+@strawberry.type(description="A page of live-blog entries, newest first.")
+class LiveBlogUpdateConnection:
+    edges: list[LiveBlogUpdateEdge] = strawberry.field(description="The entries of this page.")
+    page_info: relay.PageInfo = strawberry.field(description="Where this page sits in the list.")
+    article_id: strawberry.Private[int]
+
+    @strawberry.field(description="How many entries the blog holds, across all pages.")
+    async def total_count(self, info: Info) -> int:
+        return await info.context.loaders.live_update_count_by_article_id.load(self.article_id)
+
+    @strawberry.field(description="The entries of this page, for clients that skip the edges.")
+    def nodes(self) -> list[LiveBlogUpdate]:
+        return [edge.node for edge in self.edges]
+
+
+async def resolve_live_updates(
+    info: Info, article_id: int, first: int, after: str | None
+) -> LiveBlogUpdateConnection:
+    """One page per article, batched across the articles of a request by a loader."""
+    check_first(first, info.context.settings.page_size_max)
+    position = decode_cursor(after) if after is not None else None
+    rows = await info.context.loaders.live_updates_by_key.load(
+        LiveUpdatesKey(article_id=article_id, first=first + 1, after=position)
+    )
+    edges = [
+        LiveBlogUpdateEdge(
+            cursor=encode_cursor(FeedKey(row.created_at, row.id or 0)),
+            node=LiveBlogUpdate.from_entity(row),
+        )
+        for row in rows[:first]
+    ]
+    page_info = relay.PageInfo(
+        has_next_page=len(rows) > first,
+        has_previous_page=position is not None,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+    return LiveBlogUpdateConnection(edges=edges, page_info=page_info, article_id=article_id)

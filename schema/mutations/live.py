@@ -1,8 +1,7 @@
 """TV Live for editors: channels and broadcasts, their programme, and live-blog entries."""
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import UNSET, relay
@@ -20,11 +19,11 @@ from schema.enums import BodyFormat, LiveStreamStatus
 from schema.live import LiveStream, ProgrammeSlot
 from schema.live_blog import LiveBlogUpdate
 from schema.mutations.articles import ArticlePayload
+from schema.mutations.transaction import run_editorial
 from schema.permissions import EDITORS
 from schema.user_errors import UserError
 
 INPUT = strawberry.argument(description="What to do; see the input type's fields.")
-T = TypeVar("T")
 
 
 @strawberry.input(description="A new channel or broadcast.")
@@ -144,16 +143,6 @@ class LiveBlogUpdatePayload:
     errors: list[UserError] = strawberry.field(description="What to fix; empty on success.")
 
 
-async def _run(info: Info, action: Callable[[EditorialContext], Awaitable[T]]) -> T | CmsError:
-    """Run one action in its own transaction; a domain error is returned, not raised."""
-    async with info.context.sessions() as session:
-        ec = EditorialContext(session, info.context.settings, info.context.viewer)
-        try:
-            return await action(ec)
-        except CmsError as error:
-            return error
-
-
 def _local_id(value: Any, type_name: str, field: str) -> int:
     """A database id from a plain number or a global `id` of `type_name`."""
     raw = str(value)
@@ -202,7 +191,7 @@ class LiveMutations:
         async def create(ec: EditorialContext) -> Any:
             return await live_service.create_stream(ec, _stream_values(input))
 
-        return _stream_payload(await _run(info, create))
+        return _stream_payload(await run_editorial(info, create))
 
     @strawberry.mutation(
         description="Change a stream's title, description, playback URL, poster, start, or "
@@ -216,7 +205,7 @@ class LiveMutations:
             values = {k: v for k, v in _stream_values(input).items() if k != "slug"}
             return await live_service.update_stream(ec, input.slug, values)
 
-        return _stream_payload(await _run(info, change))
+        return _stream_payload(await run_editorial(info, change))
 
     @strawberry.mutation(
         description="Put a stream on air (LIVE), end it, take it off air or announce it; "
@@ -228,7 +217,7 @@ class LiveMutations:
     ) -> LiveStreamPayload:
         target = LiveStreamStatusEntity[input.status.name]
         return _stream_payload(
-            await _run(info, lambda ec: live_service.set_status(ec, input.slug, target))
+            await run_editorial(info, lambda ec: live_service.set_status(ec, input.slug, target))
         )
 
     @strawberry.mutation(
@@ -240,7 +229,9 @@ class LiveMutations:
     ) -> ProgrammeSlotPayload:
         values = {k: v for k, v in vars(input).items() if k != "channel"}
         return _slot_payload(
-            await _run(info, lambda ec: programme_service.add_slot(ec, input.channel, values))
+            await run_editorial(
+                info, lambda ec: programme_service.add_slot(ec, input.channel, values)
+            )
         )
 
     @strawberry.mutation(
@@ -255,7 +246,7 @@ class LiveMutations:
             slot_id = _local_id(input.id, "ProgrammeSlot", "id")
             return await programme_service.update_slot(ec, slot_id, values)
 
-        return _slot_payload(await _run(info, change))
+        return _slot_payload(await run_editorial(info, change))
 
     @strawberry.mutation(
         description="Remove a programme from the schedule.", permission_classes=[EDITORS]
@@ -266,7 +257,7 @@ class LiveMutations:
         async def remove(ec: EditorialContext) -> None:
             await programme_service.delete_slot(ec, _local_id(input.id, "ProgrammeSlot", "id"))
 
-        result = await _run(info, remove)
+        result = await run_editorial(info, remove)
         if isinstance(result, CmsError):
             return DeleteProgrammeSlotPayload(deleted=False, errors=[UserError.of(result)])
         return DeleteProgrammeSlotPayload(deleted=True, errors=[])
@@ -278,7 +269,7 @@ class LiveMutations:
     async def set_article_live_blog(
         self, info: Info, input: Annotated[SetArticleLiveBlogInput, INPUT]
     ) -> ArticlePayload:
-        result = await _run(
+        result = await run_editorial(
             info, lambda ec: live_blog_service.set_live_blog(ec, input.id, input.live_blog)
         )
         if isinstance(result, CmsError):
@@ -294,7 +285,7 @@ class LiveMutations:
         self, info: Info, input: Annotated[AddLiveBlogUpdateInput, INPUT]
     ) -> LiveBlogUpdatePayload:
         body_format = BodyFormatEntity[input.body_format.name]
-        result = await _run(
+        result = await run_editorial(
             info,
             lambda ec: live_blog_service.add_update(ec, input.article, input.body, body_format),
         )

@@ -1,6 +1,5 @@
 """Category and tag mutations for editors."""
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import strawberry
@@ -8,14 +7,13 @@ from strawberry import UNSET
 
 from cms.errors import CmsError
 from cms.services import taxonomy as taxonomy_service
-from cms.services.editorial import EditorialContext
 from schema.category import Category, Tag
 from schema.context import Info
+from schema.mutations.transaction import run_editorial
 from schema.permissions import EDITORS
 from schema.user_errors import UserError
 
 INPUT = strawberry.argument(description="What to do; see the input type's fields.")
-T = Any
 
 
 @strawberry.input(description="A text in one language.")
@@ -109,15 +107,6 @@ class DeletePayload:
     errors: list[UserError] = strawberry.field(description="What to fix; empty on success.")
 
 
-async def _run(info: Info, action: Callable[[EditorialContext], Awaitable[T]]) -> T | CmsError:
-    async with info.context.sessions() as session:
-        ec = EditorialContext(session, info.context.settings, info.context.viewer)
-        try:
-            return await action(ec)
-        except CmsError as error:
-            return error
-
-
 def _given(data: object) -> dict[str, Any]:
     values = {k: v for k, v in vars(data).items() if v is not UNSET}
     for key in ("names", "descriptions"):
@@ -132,7 +121,9 @@ class TaxonomyMutations:
     async def create_category(
         self, info: Info, input: Annotated[CreateCategoryInput, INPUT]
     ) -> CategoryPayload:
-        result = await _run(info, lambda ec: taxonomy_service.create_category(ec, _given(input)))
+        result = await run_editorial(
+            info, lambda ec: taxonomy_service.create_category(ec, _given(input))
+        )
         if isinstance(result, CmsError):
             return CategoryPayload(category=None, errors=[UserError.of(result)])
         return CategoryPayload(category=Category.from_entity(result, None), errors=[])
@@ -144,7 +135,7 @@ class TaxonomyMutations:
         self, info: Info, input: Annotated[UpdateCategoryInput, INPUT]
     ) -> CategoryPayload:
         changes = {k: v for k, v in _given(input).items() if k != "slug"}
-        result = await _run(
+        result = await run_editorial(
             info, lambda ec: taxonomy_service.update_category(ec, input.slug, changes)
         )
         if isinstance(result, CmsError):
@@ -159,7 +150,7 @@ class TaxonomyMutations:
     async def delete_category(
         self, info: Info, input: Annotated[DeleteCategoryInput, INPUT]
     ) -> DeletePayload:
-        result = await _run(
+        result = await run_editorial(
             info,
             lambda ec: taxonomy_service.delete_category(ec, input.slug, input.reassign_to),
         )
@@ -169,14 +160,16 @@ class TaxonomyMutations:
 
     @strawberry.mutation(description="Add a tag.", permission_classes=[EDITORS])
     async def create_tag(self, info: Info, input: Annotated[CreateTagInput, INPUT]) -> TagPayload:
-        result = await _run(info, lambda ec: taxonomy_service.create_tag(ec, _given(input)))
+        result = await run_editorial(
+            info, lambda ec: taxonomy_service.create_tag(ec, _given(input))
+        )
         if isinstance(result, CmsError):
             return TagPayload(tag=None, errors=[UserError.of(result)])
         return TagPayload(tag=Tag.from_entity(result, None), errors=[])
 
     @strawberry.mutation(description="Rename a tag.", permission_classes=[EDITORS])
     async def rename_tag(self, info: Info, input: Annotated[RenameTagInput, INPUT]) -> TagPayload:
-        result = await _run(
+        result = await run_editorial(
             info, lambda ec: taxonomy_service.rename_tag(ec, input.slug, _texts(input.names))
         )
         if isinstance(result, CmsError):
@@ -187,7 +180,7 @@ class TaxonomyMutations:
     async def delete_tag(
         self, info: Info, input: Annotated[DeleteTagInput, INPUT]
     ) -> DeletePayload:
-        result = await _run(info, lambda ec: taxonomy_service.delete_tag(ec, input.slug))
+        result = await run_editorial(info, lambda ec: taxonomy_service.delete_tag(ec, input.slug))
         if isinstance(result, CmsError):
             return DeletePayload(deleted=False, errors=[UserError.of(result)])
         return DeletePayload(deleted=True, errors=[])

@@ -165,7 +165,7 @@ def _given(data: object, *skip: str) -> dict[str, Any]:
     return values
 
 
-async def _article_payload(
+async def article_payload(
     info: Info, action: Callable[[EditorialContext], Awaitable[ArticleEntity]]
 ) -> ArticlePayload:
     """Run one editorial action in its own transaction; domain errors become `errors`."""
@@ -180,7 +180,7 @@ async def _article_payload(
 
 def _step(step: Transition) -> Callable[[Info, ArticleRefInput], Awaitable[ArticlePayload]]:
     async def resolve(info: Info, input: Annotated[ArticleRefInput, INPUT]) -> ArticlePayload:
-        return await _article_payload(
+        return await article_payload(
             info, lambda ec: editorial_service.transition(ec, input.id, step)
         )
 
@@ -196,7 +196,7 @@ class ArticleMutations:
     async def create_article(
         self, info: Info, input: Annotated[CreateArticleInput, INPUT]
     ) -> ArticlePayload:
-        return await _article_payload(
+        return await article_payload(
             info, lambda ec: editorial_service.create_article(ec, _given(input))
         )
 
@@ -208,7 +208,7 @@ class ArticleMutations:
     async def update_article(
         self, info: Info, input: Annotated[UpdateArticleInput, INPUT]
     ) -> ArticlePayload:
-        return await _article_payload(
+        return await article_payload(
             info,
             lambda ec: editorial_service.update_article(
                 ec, input.id, input.version, _given(input, "id", "version")
@@ -244,7 +244,7 @@ class ArticleMutations:
     async def schedule_article(
         self, info: Info, input: Annotated[ScheduleArticleInput, INPUT]
     ) -> ArticlePayload:
-        return await _article_payload(
+        return await article_payload(
             info,
             lambda ec: editorial_service.transition(
                 ec, input.id, Transition.SCHEDULE, scheduled_at=input.publish_at
@@ -258,7 +258,7 @@ class ArticleMutations:
     async def restore_article_revision(
         self, info: Info, input: Annotated[RestoreRevisionInput, INPUT]
     ) -> ArticlePayload:
-        return await _article_payload(
+        return await article_payload(
             info, lambda ec: editorial_service.restore_revision(ec, input.id, input.version)
         )
 
@@ -269,7 +269,7 @@ class ArticleMutations:
     async def set_article_featured(
         self, info: Info, input: Annotated[SetFeaturedInput, INPUT]
     ) -> ArticlePayload:
-        return await _article_payload(
+        return await article_payload(
             info, lambda ec: editorial_service.set_flags(ec, input.id, featured=input.featured)
         )
 
@@ -280,7 +280,7 @@ class ArticleMutations:
     async def set_article_breaking(
         self, info: Info, input: Annotated[SetBreakingInput, INPUT]
     ) -> ArticlePayload:
-        return await _article_payload(
+        return await article_payload(
             info,
             lambda ec: editorial_service.set_flags(
                 ec, input.id, breaking=input.breaking, breaking_until=input.until

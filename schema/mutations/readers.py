@@ -9,7 +9,7 @@ from cms.errors import CmsError
 from cms.services import digest as digest_service
 from cms.services import newsletter as newsletter_service
 from schema.context import Info
-from schema.mutations.articles import INPUT, ArticlePayload, _article_payload
+from schema.mutations.articles import INPUT, ArticlePayload, article_payload
 from schema.permissions import EDITORS
 from schema.user_errors import UserError
 
@@ -98,6 +98,6 @@ class ReaderMutations:
     async def set_article_digest_pick(
         self, info: Info, input: Annotated[SetArticleDigestPickInput, INPUT]
     ) -> ArticlePayload:
-        return await _article_payload(
+        return await article_payload(
             info, lambda ec: digest_service.pick_for_digest(ec, input.id, input.day)
         )

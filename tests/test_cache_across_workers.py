@@ -1,12 +1,7 @@
 """Two worker processes sharing one database and one Redis: after a publish returns on one
 worker, the other never answers from a stale cache entry."""
 
-import os
 import secrets
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,19 +15,13 @@ from cms.models import ArticleStatus, Role
 from cms.services.passwords import hash_password
 from cms.settings import Settings
 from tests.builders import make_article, make_user
+from tests.live_server import live_server
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 HOME = "{ articles(first: 10) { edges { node { title } } } }"
 LOGIN = "mutation L($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { token } }"
 PUBLISH = "mutation P($id: String!) { publishArticle(input: {id: $id}) { errors { message } } }"
 PASSWORD = "correct horse battery staple"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture
@@ -42,7 +31,7 @@ def workers(settings: Settings, tmp_path: Path) -> Iterator[tuple[str, str]]:
         Redis.from_url(REDIS_URL).ping()
     except RedisError:
         pytest.skip(f"Redis is not reachable at {REDIS_URL}; CI starts it")
-    env = os.environ | {
+    env = {
         "CMS_DATABASE_URL": settings.database_url,
         "CMS_REDIS_URL": REDIS_URL,
         "CMS_REDIS_PREFIX": f"test-{secrets.token_hex(4)}",
@@ -50,34 +39,8 @@ def workers(settings: Settings, tmp_path: Path) -> Iterator[tuple[str, str]]:
         "CMS_SCHEDULER_INTERVAL_SECONDS": "0",
         "CMS_DIGEST_TIME": "off",
     }
-    ports = [_free_port(), _free_port()]
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "cms.app:create_app", "--factory", "--port", str(p)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for p in ports
-    ]
-    urls = [f"http://127.0.0.1:{port}" for port in ports]
-    try:
-        for url in urls:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if httpx.get(f"{url}/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{url} did not start")
-                time.sleep(0.1)
-        yield urls[0], urls[1]
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=10)
+    with live_server(env) as writer, live_server(env) as reader:
+        yield writer, reader
 
 
 async def test_a_publish_on_one_worker_is_seen_on_the_other_at_once(

@@ -1,16 +1,9 @@
 """Two app processes, one database, one Redis: a reader connected to one worker hears what an
 editor does on the other."""
 
-import os
 import secrets
-import signal
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
-from functools import partial
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -21,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cms.models import ArticleStatus, Role
 from tests.builders import make_article, make_token, make_user
+from tests.live_server import live_server
 from tests.polling import until
 from tests.ws import graphql_socket
 
@@ -32,39 +26,6 @@ mutation Go($id: String!) {
 }
 """
 PUBLISH = "mutation P($id: String!) { publishArticle(input: {id: $id}) { errors { message } } }"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def _worker(env: dict[str, str], cwd: Path) -> Iterator[str]:
-    """`uvicorn --factory cms.app:create_app` on a free port, stopped with SIGTERM."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "uvicorn", "--factory", "cms.app:create_app"),
-            *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
-        ],
-        env=os.environ | env,
-        cwd=cwd,
-    )
-    try:
-        yield f"127.0.0.1:{port}"
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=20)
-
-
-async def _healthy(address: str) -> bool:
-    try:
-        async with httpx.AsyncClient() as client:
-            return (await client.get(f"http://{address}/healthz")).status_code == 200
-    except httpx.TransportError:
-        return False
 
 
 async def _subscribed(address: str) -> bool:
@@ -104,9 +65,8 @@ async def test_a_reader_on_one_worker_hears_a_publish_on_another(
         counts = await redis.pubsub_numsub(f"{redis_channel}:events")
         return bool(counts[0][1] == 2)
 
-    with _worker(env, tmp_path) as worker_a, _worker(env, tmp_path) as worker_b:
-        for address in (worker_a, worker_b):
-            await until(partial(_healthy, address), seconds=30, what=f"{address} starting")
+    with live_server(env) as url_a, live_server(env) as url_b:
+        worker_a, worker_b = (url.removeprefix("http://") for url in (url_a, url_b))
         await until(both_listening, what="both workers subscribing to Redis")
         async with (
             graphql_socket(worker_a) as reader,

@@ -1,0 +1,65 @@
+"""Real uvicorn processes for tests where the transport matters (sockets, workers, signals)."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def start_server(env: dict[str, str], port: int, *extra: str) -> subprocess.Popen[bytes]:
+    """`uvicorn --factory cms.app:create_app` on 127.0.0.1:`port`, `env` over this environment."""
+    command = [
+        *(sys.executable, "-m", "uvicorn", "cms.app:create_app", "--factory"),
+        *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"),
+        *extra,
+    ]
+    return subprocess.Popen(command, cwd=ROOT, env=os.environ | env)
+
+
+def wait_until_healthy(process: subprocess.Popen[bytes], url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"server exited with {process.returncode}"
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer /healthz within {seconds:.0f} s")
+
+
+def stop_server(process: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    """SIGTERM, so workers flush what they hold, as an orchestrator stops them."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    process.wait(timeout=seconds)
+
+
+@contextmanager
+def live_server(env: dict[str, str], *extra: str) -> Iterator[str]:
+    """A healthy server for the block, as its base URL (`http://127.0.0.1:PORT`)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = start_server(env, port, *extra)
+    try:
+        wait_until_healthy(process, url)
+        yield url
+    finally:
+        stop_server(process)

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +61,8 @@ class Server:
     workers: int
     env: dict[str, str]
     port: int = field(default_factory=free_port)
+    log: Path | None = None
+    """Where the server's output goes (tracebacks included); inherited when None."""
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -73,7 +76,14 @@ class Server:
             *("--loop", "uvloop", "--http", "httptools", "--workers", str(self.workers)),
             *("--no-access-log", "--log-level", "warning"),
         ]
-        self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **self.env})
+        with self.log.open("ab") if self.log else nullcontext() as output:
+            self.process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env={**os.environ, **self.env},
+                stdout=output,
+                stderr=subprocess.STDOUT if output else None,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

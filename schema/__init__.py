@@ -27,6 +27,8 @@ from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
 
+MASKED_ERROR = "Unexpected error."
+"""What a caller reads in production in place of an unexpected error (logged with its trace)."""
 DOCUMENT_CACHE_SIZE = 1024
 """Parsed and validated documents kept per process: frontends send a few fixed documents."""
 
@@ -74,7 +76,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions.append(DisableIntrospection)
     if settings.env == "production":
         extensions.append(
-            lambda: MaskErrors(should_mask_error=_unexpected, error_message="Unexpected error.")
+            lambda: MaskErrors(should_mask_error=_unexpected, error_message=MASKED_ERROR)
         )
     return NewsroomSchema(
         query=Query,
@@ -88,4 +90,4 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     )
 
 
-__all__ = ["build_schema"]
+__all__ = ["MASKED_ERROR", "build_schema"]

@@ -26,6 +26,7 @@ from schema.limits import QueryCostLimiter
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
+from schema.text_input import RefuseNulCharacters
 
 MASKED_ERROR = "Unexpected error."
 """What a caller reads in production in place of an unexpected error (logged with its trace)."""
@@ -68,6 +69,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
         lambda: QueryCostLimiter(max_cost=settings.max_query_cost),
+        RefuseNulCharacters,
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
         lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
         SharesQueriesOnly,

@@ -8,6 +8,7 @@ from strawberry import relay
 from cms.models import User
 from cms.services import users as user_service
 from schema.context import Info
+from schema.node_ids import row_id
 
 
 @strawberry.type(description="A person who writes for the newsroom, as shown in a byline.")
@@ -25,7 +26,7 @@ class Author(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list["Author | None"]:
-        ids = [int(i) if i.isdigit() else None for i in node_ids]
+        ids = [row_id(i) for i in node_ids]
         info.context.shows(*(f"user:{i}" for i in ids if i is not None))
         async with info.context.sessions() as session:
             found = await user_service.active_users_by_ids(

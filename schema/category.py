@@ -17,6 +17,7 @@ from cms.services.articles import ArticleFilter
 from schema.article import AfterArgument, ArticleConnection, FirstArgument, resolve_feed
 from schema.context import Info
 from schema.locale import checked_locale, localized
+from schema.node_ids import row_id
 
 LocaleArgument = Annotated[
     str | None,
@@ -29,7 +30,7 @@ NameLocaleArgument = Annotated[
 
 
 def _int_ids(node_ids: Iterable[str]) -> list[int | None]:
-    return [int(i) if i.isdigit() else None for i in node_ids]
+    return [row_id(i) for i in node_ids]
 
 
 @strawberry.type(description="A section of the site, such as Economy; categories form a tree.")

@@ -14,6 +14,7 @@ from cms.services.live import LIVE_TAG
 from schema.context import Info
 from schema.enums import LiveStreamStatus
 from schema.media import Media, load_media
+from schema.node_ids import row_id
 
 
 @strawberry.type(description="One programme on a channel's schedule.")
@@ -40,7 +41,7 @@ class ProgrammeSlot(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list["ProgrammeSlot | None"]:
         info.context.shows(LIVE_TAG)
-        ids = [int(i) if i.isdigit() else None for i in node_ids]
+        ids = [row_id(i) for i in node_ids]
         async with info.context.sessions() as session:
             found = await programme_service.slots_by_ids(
                 session=session, ids=[i for i in ids if i is not None]
@@ -91,7 +92,7 @@ class LiveStream(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list["LiveStream | None"]:
-        ids = [int(i) if i.isdigit() else None for i in node_ids]
+        ids = [row_id(i) for i in node_ids]
         info.context.shows(LIVE_TAG)
         streams = [
             await info.context.loaders.stream_by_id.load(i) if i is not None else None for i in ids

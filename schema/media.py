@@ -17,6 +17,7 @@ from cms.models import Media as MediaEntity
 from cms.services import media as media_service
 from schema.context import Info
 from schema.enums import MediaKind
+from schema.node_ids import row_id
 from schema.permissions import SIGNED_IN
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ class Media(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: list[str], required: bool = False
     ) -> list["Media | None"]:
-        ids = [int(i) if i.isdigit() else -1 for i in node_ids]
+        ids = [row_id(i) or -1 for i in node_ids]
         found = await info.context.loaders.media_by_id.load_many(ids)
         return [cls.from_entity(m) if m is not None else None for m in found]
 

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
+from strawberry.relay import GlobalID
 
 from cms.models import Article, ArticleStatus, Revision, Role
 from cms.services.viewer import Viewer
@@ -328,3 +329,16 @@ async def test_deleting_removes_the_article(session: AsyncSession, gql: Gql) -> 
 
     assert result.data["deleteArticle"] == {"deletedId": article.public_id, "errors": []}
     assert await session.scalar(select(func.count()).select_from(Article)) == 0
+
+
+async def test_a_cover_id_past_the_largest_key_is_an_error_on_the_cover(
+    session: AsyncSession, gql: Gql
+) -> None:
+    editor = await _staff(session, Role.EDITOR)
+    too_large = str(GlobalID("Media", "99999999999999999999"))
+
+    result = await gql(CREATE, {"input": {"title": "Ports", "cover": too_large}}, viewer=editor)
+
+    assert result.errors is None, result.errors
+    assert result.data["createArticle"]["article"] is None
+    assert [e["field"] for e in result.data["createArticle"]["errors"]] == ["cover"]

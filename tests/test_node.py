@@ -1,5 +1,6 @@
 """Relay `node(id)`: any public object by global id, and nothing that is not public."""
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.relay import GlobalID
 
@@ -70,3 +71,12 @@ async def test_invalid_global_ids_are_errors_that_say_so(gql: Gql) -> None:
     assert "GlobalID" in not_base64.errors[0].message
     assert unknown_type.errors is not None
     assert "names no type" in unknown_type.errors[0].message
+
+
+@pytest.mark.parametrize("row", ["99999999999999999999", "²"])
+async def test_a_node_id_that_cannot_name_a_row_finds_nothing(gql: Gql, row: str) -> None:
+    types = ("Category", "Tag", "Author", "Media", "LiveStream", "ProgrammeSlot")
+
+    results = [await gql(NODE, {"id": str(GlobalID(name, row))}) for name in types]
+
+    assert [(result.errors, result.data["node"]) for result in results] == [(None, None)] * 6

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry import Schema
+from strawberry.relay import GlobalID
 
 from cms.models import Role
 from cms.services.programme import day_bounds
@@ -182,3 +183,19 @@ async def test_a_slot_is_a_node(session: AsyncSession, gql: Gql) -> None:
     )
 
     assert found.data == {"node": {"title": "News"}}
+
+
+async def test_a_slot_id_past_the_largest_key_is_an_error_on_the_id(
+    session: AsyncSession, gql: Gql
+) -> None:
+    editor = await _editor(session)
+    too_large = str(GlobalID("ProgrammeSlot", "99999999999999999999"))
+
+    result = await gql(
+        "mutation D($id: ID!) { deleteProgrammeSlot(input: {id: $id}) { errors { field } } }",
+        {"id": too_large},
+        viewer=editor,
+    )
+
+    assert result.errors is None, result.errors
+    assert result.data["deleteProgrammeSlot"]["errors"] == [{"field": "id"}]

@@ -20,6 +20,7 @@ from schema.live import LiveStream, ProgrammeSlot
 from schema.live_blog import LiveBlogUpdate
 from schema.mutations.articles import ArticlePayload
 from schema.mutations.transaction import run_editorial
+from schema.node_ids import row_id
 from schema.permissions import EDITORS
 from schema.user_errors import UserError
 
@@ -146,17 +147,17 @@ class LiveBlogUpdatePayload:
 def _local_id(value: Any, type_name: str, field: str) -> int:
     """A database id from a plain number or a global `id` of `type_name`."""
     raw = str(value)
-    if not raw.isdigit():
+    found = row_id(raw)
+    if found is None:
         try:
             global_id = relay.GlobalID.from_id(raw)
         except relay.GlobalIDValueError:
             global_id = None
-        if global_id is None or global_id.type_name != type_name:
-            raise CmsError(f"{raw!r} is not the id of a {type_name}.", field=field)
-        raw = global_id.node_id
-    if not raw.isdigit():
+        if global_id is not None and global_id.type_name == type_name:
+            found = row_id(global_id.node_id)
+    if found is None:
         raise CmsError(f"{raw!r} is not the id of a {type_name}.", field=field)
-    return int(raw)
+    return found
 
 
 def _stream_values(data: object) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from cms.models import Media as MediaEntity
 from cms.services.media.library import InUse, MediaDetails
 from schema.context import Info
 from schema.media import Media, MediaUsages
+from schema.node_ids import row_id
 from schema.permissions import EDITORS, SIGNED_IN
 from schema.user_errors import UserError
 
@@ -159,6 +160,7 @@ class MediaMutations:
 
 def media_id(global_id: relay.GlobalID, field: str = "id") -> int:
     """The database id in a media item's global id; a user error for any other id."""
-    if global_id.type_name != "Media" or not global_id.node_id.isdigit():
+    found = row_id(global_id.node_id) if global_id.type_name == "Media" else None
+    if found is None:
         raise CmsError("This is not the `id` of a media item.", field=field)
-    return int(global_id.node_id)
+    return found

@@ -1,18 +1,21 @@
 """Relay cursor connections paged by keyset: a cursor names a position, never an offset.
 
 A cursor is opaque to clients (base64 of the position); a malformed one is an error that says so,
-and `first` above the cap is refused rather than silently cut.
+and so is one no page of ours could have given (a time at the calendar's ends, a row id past the
+largest key, an infinite score). `first` above the cap is refused rather than silently cut.
 """
 
 import base64
 import binascii
-from datetime import datetime
+import math
+from datetime import UTC, datetime
 
 from graphql import GraphQLError
 
 from cms.services.articles import FeedKey
 from cms.services.search import SearchKey
 from schema.errors import bad_input
+from schema.node_ids import row_id
 
 _PREFIX = "feed:"
 _SEARCH_PREFIX = "search:"
@@ -30,10 +33,11 @@ def decode_cursor(cursor: str) -> FeedKey:
             raise ValueError(cursor)
         moment, _, ident = raw.removeprefix(_PREFIX).partition("|")
         at = datetime.fromisoformat(moment)
-        if at.tzinfo is None:
+        row = row_id(ident)
+        if at.tzinfo is None or row is None:
             raise ValueError(cursor)
-        return FeedKey(at, int(ident))
-    except (ValueError, UnicodeDecodeError, binascii.Error) as error:
+        return FeedKey(at.astimezone(UTC), row)
+    except (ValueError, OverflowError, UnicodeDecodeError, binascii.Error) as error:
         raise invalid_cursor(cursor) from error
 
 
@@ -48,7 +52,10 @@ def decode_search_cursor(cursor: str) -> SearchKey:
         if not raw.startswith(_SEARCH_PREFIX):
             raise ValueError(cursor)
         score, _, ident = raw.removeprefix(_SEARCH_PREFIX).partition("|")
-        return SearchKey(float(score), int(ident))
+        row = row_id(ident)
+        if not math.isfinite(float(score)) or row is None:
+            raise ValueError(cursor)
+        return SearchKey(float(score), row)
     except (ValueError, UnicodeDecodeError, binascii.Error) as error:
         raise invalid_cursor(cursor) from error
 

@@ -1,5 +1,8 @@
 """The home feed: newest published first, keyset pages, filters, and no drafts."""
 
+import base64
+
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cms.models import ArticleStatus
@@ -112,6 +115,25 @@ async def test_first_above_the_cap_is_refused_not_truncated(gql: Gql) -> None:
 
 async def test_malformed_cursor_is_an_error_that_says_so(gql: Gql) -> None:
     result = await gql(FEED, {"after": "not-a-cursor"})
+
+    assert result.errors is not None
+    assert "Invalid cursor" in result.errors[0].message
+
+
+@pytest.mark.parametrize(
+    "position",
+    [
+        "2026-12-01T09:00:00+00:00|99999999999999999999",
+        "0001-01-01T00:00:00+14:00|1",
+        "9999-12-31T23:59:59-14:00|1",
+    ],
+)
+async def test_a_cursor_no_page_could_have_given_is_an_error_that_says_so(
+    gql: Gql, position: str
+) -> None:
+    cursor = base64.urlsafe_b64encode(f"feed:{position}".encode()).decode()
+
+    result = await gql(FEED, {"after": cursor})
 
     assert result.errors is not None
     assert "Invalid cursor" in result.errors[0].message

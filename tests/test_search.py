@@ -1,7 +1,9 @@
 """Full-text search: ranked, highlighted, Georgian-aware, published only, never a 500."""
 
+import base64
 from typing import Any
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cms.models import ArticleStatus, Role
@@ -180,3 +182,15 @@ async def test_a_forged_cursor_is_an_error_not_a_crash(gql: Gql) -> None:
 
     assert result.errors is not None
     assert result.errors[0].message.startswith("Invalid cursor")
+
+
+@pytest.mark.parametrize("position", ["1e999|1", "nan|1", "0.5|99999999999999999999"])
+async def test_a_cursor_no_page_could_have_given_is_an_error_that_says_so(
+    gql: Gql, position: str
+) -> None:
+    cursor = base64.urlsafe_b64encode(f"search:{position}".encode()).decode()
+
+    result = await gql(SEARCH, {"q": "wine", "after": cursor})
+
+    assert result.errors is not None
+    assert "Invalid cursor" in result.errors[0].message

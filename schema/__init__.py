@@ -25,6 +25,7 @@ from schema.context import Context
 from schema.limits import QueryCostLimiter
 from schema.mutation import Mutation
 from schema.query import Query
+from schema.scalars import SCALARS
 from schema.subscription import Subscription
 from schema.text_input import RefuseNulCharacters
 
@@ -88,6 +89,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         config=StrawberryConfig(
             disable_field_suggestions=settings.env == "production",
             batching_config={"max_operations": settings.max_batch_operations},
+            scalar_map=SCALARS,
         ),
     )
 

@@ -257,6 +257,51 @@ async def test_scheduling_in_the_past_is_refused(session: AsyncSession, gql: Gql
     assert (await gql(FEED)).data["articles"]["edges"] == []
 
 
+async def test_a_breaking_flag_until_a_time_without_offset_is_refused_naming_the_time(
+    session: AsyncSession, gql: Gql
+) -> None:
+    editor = await _staff(session, Role.EDITOR)
+    article = await make_article(session)
+    await session.commit()
+
+    result = await gql(
+        "mutation B($id: String!) { setArticleBreaking(input: "
+        '{id: $id, breaking: true, until: "2030-01-01T09:00:00"}) { errors { message } } }',
+        {"id": article.public_id},
+        viewer=editor,
+    )
+    page = await gql(
+        "query Q($id: String!) { article(publicId: $id) { isBreaking } }",
+        {"id": article.public_id},
+    )
+
+    assert result.errors is not None
+    assert result.errors[0].message == (
+        "Give the time '2030-01-01T09:00:00' with its offset, e.g. 2026-12-01T09:00:00+04:00."
+    )
+    assert page.data["article"] == {"isBreaking": False}
+
+
+async def test_a_time_with_no_utc_equivalent_is_refused_and_the_draft_stays_a_draft(
+    session: AsyncSession, gql: Gql
+) -> None:
+    author = await _staff(session, Role.AUTHOR)
+    public_id = (await _create(gql, author))["article"]["publicId"]
+
+    at = "9999-12-31T23:59:59-14:00"
+
+    result = await gql(SCHEDULE, {"id": public_id, "at": at}, viewer=author)
+    status = await session.scalar(
+        select(col(Article.status)).where(col(Article.public_id) == public_id)
+    )
+
+    assert result.errors is not None
+    assert result.errors[0].message.endswith(
+        f"{at!r} is too near the calendar's ends; give a time between 0001-01-02 and 9999-12-30."
+    )
+    assert status == ArticleStatus.DRAFT
+
+
 async def test_every_save_is_a_revision_and_restoring_adds_one(
     session: AsyncSession, gql: Gql
 ) -> None:

@@ -124,6 +124,22 @@ async def test_the_schedule_lists_one_local_day(session: AsyncSession, gql: Gql)
     assert result.data["schedule"] == [{"title": "Overnight"}, {"title": "Morning"}]
 
 
+async def test_the_calendars_first_and_last_days_list_what_they_hold(
+    session: AsyncSession, gql: Gql
+) -> None:
+    tv = await make_stream(session, slug="tv")
+    last = datetime(9999, 12, 30, 20, 0, tzinfo=UTC)  # 31 December 9999 in Tbilisi
+    end = last + timedelta(hours=1)
+    await make_slot(session, tv, title="Last show", starts_at=last, ends_at=end)
+    await session.commit()
+
+    first = await gql(SCHEDULE, {"date": "0001-01-01"})
+    final = await gql(SCHEDULE, {"date": "9999-12-31"})
+
+    assert (first.errors, first.data["schedule"]) == (None, [])
+    assert (final.errors, final.data["schedule"]) == (None, [{"title": "Last show"}])
+
+
 async def test_an_unknown_channel_is_an_error(session: AsyncSession, gql: Gql) -> None:
     result = await gql(SCHEDULE, {"date": "2026-12-01"})
 

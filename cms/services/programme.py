@@ -25,10 +25,19 @@ MAX_LENGTH = timedelta(hours=24)
 
 
 def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The local day as a half-open UTC span, from its midnight to the next one."""
-    start = datetime.combine(day, time(0), tzinfo=zone)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
-    return start.astimezone(UTC), end.astimezone(UTC)
+    """The local day as a half-open UTC span, from its midnight to the next one. On the
+    calendar's first and last days a midnight outside it stands for the calendar's end."""
+    return (
+        _utc_midnight(day, 0, zone, datetime.min.replace(tzinfo=UTC)),
+        _utc_midnight(day, 1, zone, datetime.max.replace(tzinfo=UTC)),
+    )
+
+
+def _utc_midnight(day: date, later: int, zone: ZoneInfo, beyond: datetime) -> datetime:
+    try:
+        return datetime.combine(day + timedelta(days=later), time(0), tzinfo=zone).astimezone(UTC)
+    except OverflowError:
+        return beyond
 
 
 async def day_schedule(

@@ -3,6 +3,7 @@ event bus subscriptions listen to. A WebSocket keeps one context for its whole l
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -41,8 +42,13 @@ class Context:
         self.loaders = Loaders(self.sessions, self.viewer)
 
     def shows(self, *tags: str) -> None:
-        """Record what the response contains, so that a write to it invalidates the response."""
-        self.cache_tags.update(tags)
+        """Record what the response contains, so that a write to it invalidates the response.
+
+        Tags leave in the `Surrogate-Key` header, one per space-separated token: text a caller
+        looked up (a slug that names nothing) is percent-encoded into one. Tags of stored
+        things (hex ids, numbers, `[a-z0-9-]` slugs) are left as they are, so writes match them.
+        """
+        self.cache_tags.update(quote(tag, safe=":") for tag in tags)
 
     @property
     def media_library(self) -> MediaLibrary:

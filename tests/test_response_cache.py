@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import ClassVar
+from urllib.parse import quote
 
 import httpx
 from sqlalchemy import event
@@ -113,6 +114,18 @@ async def test_cacheable_responses_carry_http_caching_headers(
     assert "feed:all" in response.headers["surrogate-key"].split()
     assert again.status_code == 304
     assert again.content == b""
+
+
+async def test_a_lookup_of_any_text_is_answered_with_a_header_safe_surrogate_key(
+    client: httpx.AsyncClient,
+) -> None:
+    slug = "ქართ ული\x01"
+    query = 'query A($slug: String!) { article(slug: $slug, locale: "en") { title } }'
+
+    response = await client.post("/graphql", json={"query": query, "variables": {"slug": slug}})
+
+    assert response.json() == {"data": {"article": None}}
+    assert response.headers["surrogate-key"] == f"slug:en:{quote(slug, safe='')}"
 
 
 async def test_signed_in_requests_are_never_cached_or_served_from_cache(

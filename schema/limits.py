@@ -27,6 +27,10 @@ from graphql import (
 from graphql.execution import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
 
+MAX_SAFE_INTEGER = 2**53 - 1
+"""The largest cost reported as is: JSON readers (JavaScript) hold integers exactly up to it, and
+our encoder refuses integers past 64 bits, which nested pages multiply to quickly."""
+
 
 def _page_size(node: FieldNode, field: Any, variables: Mapping[str, Any]) -> int:
     argument = field.args.get("first")
@@ -87,10 +91,15 @@ class QueryCostLimiter(SchemaExtension):
         if document is not None and context.result is None:
             cost = self._cost(context.schema._schema, document.definitions, context)
             if cost > self.max_cost:
+                shown = cost if cost <= MAX_SAFE_INTEGER else f"over {MAX_SAFE_INTEGER}"
                 error = GraphQLError(
-                    f"This query costs {cost}; the limit is {self.max_cost}. Ask for smaller "
+                    f"This query costs {shown}; the limit is {self.max_cost}. Ask for smaller "
                     "pages (`first`) or fewer nested lists.",
-                    extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "limit": self.max_cost},
+                    extensions={
+                        "code": "QUERY_TOO_COSTLY",
+                        "cost": min(cost, MAX_SAFE_INTEGER),
+                        "limit": self.max_cost,
+                    },
                 )
                 context.result = GraphQLExecutionResult(data=None, errors=[error])
         yield

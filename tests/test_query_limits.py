@@ -83,3 +83,17 @@ async def test_georgian_text_is_sent_as_utf8_not_escapes(client: httpx.AsyncClie
     )
 
     assert "ფრ".encode() in response.content
+
+
+async def test_a_cost_past_what_json_numbers_hold_is_reported_capped(
+    client: httpx.AsyncClient,
+) -> None:
+    nested = "related(first: 2000000000) { " * 4 + "title" + " }" * 4
+    query = f'{{ article(slug: "x", locale: "en") {{ {nested} }} }}'
+
+    response = await client.post("/graphql", json={"query": query})
+
+    assert response.status_code == 200
+    error = response.json()["errors"][0]
+    assert error["extensions"]["cost"] == 2**53 - 1
+    assert error["message"].startswith(f"This query costs over {2**53 - 1}; the limit is 5000.")

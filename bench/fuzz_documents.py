@@ -6,14 +6,19 @@ cursor, a locale or a page size get a value this run has seen in an answer (`Poo
 deletes and pages then reach the code behind "not found". Root arguments are sometimes sent as
 variables, since a scalar parses a variable and a literal in two different functions.
 
+Ids are mostly well-formed global ids of our node types around odd row numbers (past any key,
+negative, other scripts' digits), and the cursor pool starts with cursors in our own format at
+the edges of what they encode, so the parsing behind both is reached, not only base64 errors.
+
 `importMedia` downloads its `url`: every generated URL is replaced by one the server must refuse
 (loopback, a reserved port, another scheme), so a run never makes the server fetch from outside.
 """
 
+import base64
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -73,6 +78,25 @@ ARGUMENT_POOLS = {
 """Argument and input field names, and the pool a real value for them comes from."""
 
 
+def _encoded(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+EDGE_CURSORS = [
+    _encoded(position)
+    for position in (
+        "feed:2026-12-01T09:00:00+00:00|99999999999999999999",
+        "feed:0001-01-01T00:00:00+14:00|1",
+        "feed:9999-12-31T23:59:59-14:00|1",
+        "feed:2026-12-01T09:00:00|1",
+        "search:1e999|1",
+        "search:nan|-1",
+        "search:0.5|²",
+    )
+]
+"""Cursors in our own formats holding what no page gives: the cursor parsers' edges."""
+
+
 @dataclass
 class Pool:
     """Values seen in answers during the run, by kind, newest kept."""
@@ -81,6 +105,7 @@ class Pool:
         default_factory=lambda: {
             "locales": dict.fromkeys(["ka", "en"]),
             "sizes": dict.fromkeys([0, 1, 2, 5, 20, 100, 101]),
+            "cursors": dict.fromkeys(EDGE_CURSORS),
         }
     )
 
@@ -117,6 +142,32 @@ def _datetime_text(moment: datetime) -> str:
     return moment.isoformat()
 
 
+def _ids(schema: graphql.GraphQLSchema) -> st.SearchStrategy[graphql.ValueNode]:
+    """Global ids of our node types around odd row numbers, and some plain text and numbers."""
+    node = schema.get_type("Node")
+    assert isinstance(node, graphql.GraphQLInterfaceType)
+    types = sorted(t.name for t in schema.get_implementations(node).objects)
+    rows = st.one_of(
+        st.integers(-1, 2**70).map(str),
+        st.from_regex("[0-9\u00b2\u0661\u0662]{1,12}", fullmatch=True),
+        st.text(max_size=12),
+    )
+    global_ids = st.builds(
+        lambda name, row: _encoded(f"{name}:{row}"), st.sampled_from(types), rows
+    )
+    return st.one_of(
+        global_ids.map(nodes.String),
+        st.text(max_size=20).map(nodes.String),
+        st.integers(-(2**40), 2**70).map(nodes.Int),
+    )
+
+
+EXTREME_ZONES = [
+    UTC,
+    ZoneInfo("Asia/Tbilisi"),
+    timezone(timedelta(hours=14)),
+    timezone(-timedelta(hours=14)),
+]
 TODAY = datetime.now(UTC).date()
 SCALARS: dict[str, st.SearchStrategy[graphql.ValueNode]] = {
     "Date": st.one_of(
@@ -128,9 +179,7 @@ SCALARS: dict[str, st.SearchStrategy[graphql.ValueNode]] = {
         st.integers(-7200, 7200).map(
             lambda minutes: _datetime_text(datetime.now(UTC) + timedelta(minutes=minutes))
         ),
-        st.datetimes(timezones=st.sampled_from([UTC, ZoneInfo("Asia/Tbilisi")])).map(
-            _datetime_text
-        ),
+        st.datetimes(timezones=st.sampled_from(EXTREME_ZONES)).map(_datetime_text),
         st.datetimes().map(_datetime_text),
         st.text(max_size=30),
     ).map(nodes.String),
@@ -155,8 +204,9 @@ class Documents:
     def __init__(self) -> None:
         self.schema = graphql.build_schema(SCHEMA_FILE.read_text())
         self.pool = Pool()
-        self.queries = queries(self.schema, custom_scalars=SCALARS, print_ast=_as_ast)
-        self.mutations = mutations(self.schema, custom_scalars=SCALARS, print_ast=_as_ast)
+        scalars = {**SCALARS, "ID": _ids(self.schema)}
+        self.queries = queries(self.schema, custom_scalars=scalars, print_ast=_as_ast)
+        self.mutations = mutations(self.schema, custom_scalars=scalars, print_ast=_as_ast)
 
     def finish(self, ast: graphql.DocumentNode, rng: random.Random) -> Document:
         """Mix pool values into a generated document and maybe move its arguments to variables."""

@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterator
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -64,7 +64,7 @@ class SharesQueriesOnly(SchemaExtension):
 def build_schema(settings: Settings) -> strawberry.Schema:
     # The rule classes are built once: the validation cache is keyed by them, and a limiter
     # extension built per request would make a new class, and a cache miss, every time.
-    limits = [
+    limits: list[type[ASTValidationRule]] = [
         query_depth_limiter.create_validator(settings.max_query_depth, should_ignore=None),
         max_aliases.create_validator(settings.max_query_aliases),
     ]

@@ -1,6 +1,9 @@
 """A document the server has seen is neither parsed nor validated again: that work is most of
 an uncached query's cost, and frontends send a handful of fixed documents."""
 
+from functools import _lru_cache_wrapper
+from typing import Any, cast
+
 import httpx
 from strawberry.extensions.parser_cache import _get_parse_cache
 from strawberry.extensions.validation_cache import _get_validate_cache
@@ -11,7 +14,7 @@ HOME = "query Home($n: Int!) { articles(first: $n) { edges { node { title catego
 
 
 async def test_a_repeated_document_is_validated_once(client: httpx.AsyncClient) -> None:
-    validate = _get_validate_cache(DOCUMENT_CACHE_SIZE)
+    validate = cast("_lru_cache_wrapper[Any]", _get_validate_cache(DOCUMENT_CACHE_SIZE))
     await client.post("/graphql", json={"query": HOME, "variables": {"n": 10}})
     before = validate.cache_info()
 
@@ -24,7 +27,7 @@ async def test_a_repeated_document_is_validated_once(client: httpx.AsyncClient) 
 
 
 async def test_a_repeated_document_is_parsed_once(client: httpx.AsyncClient) -> None:
-    parse = _get_parse_cache(DOCUMENT_CACHE_SIZE)
+    parse = cast("_lru_cache_wrapper[Any]", _get_parse_cache(DOCUMENT_CACHE_SIZE))
     await client.post("/graphql", json={"query": HOME, "variables": {"n": 10}})
     before = parse.cache_info()
 

@@ -184,13 +184,18 @@ async def article_by_slug(
     return Shown.of((await session.execute(_with_category_and_cover(former))).all())
 
 
+# Built once: an alias builds a proxy of every column of its table the first time it is used.
+_RELATED_SOURCE = aliased(Article)
+_OWN_TAG = aliased(ArticleTag)
+_OTHER_TAG = aliased(ArticleTag)
+
+
 async def related_by_shared_tags(
     *, session: AsyncSession, viewer: Viewer, article_ids: Sequence[int], per_article: int
 ) -> dict[int, list[Article]]:
     """For each article, the newest visible others of its category that share a tag with it,
     in one statement for many articles."""
-    source = aliased(Article)
-    own, other = aliased(ArticleTag), aliased(ArticleTag)
+    source, own, other = _RELATED_SOURCE, _OWN_TAG, _OTHER_TAG
     pairs = (
         select(
             col(source.id).label("source_id"),
@@ -214,6 +219,8 @@ async def related_by_shared_tags(
         )
         .label("rank")
     )
+    # The ranking subquery carries ids only: a subquery of whole articles would make SQLAlchemy
+    # build a proxy of every column, for every request.
     ranked = (
         feed_query(viewer, ArticleFilter())
         .join(
@@ -223,12 +230,12 @@ async def related_by_shared_tags(
                 pairs.c.category_id == col(Article.category_id),
             ),
         )
-        .add_columns(pairs.c.source_id, rank)
+        .with_only_columns(col(Article.id).label("id"), pairs.c.source_id, rank)
         .subquery()
     )
-    related = aliased(Article, ranked)
     query = (
-        select(related, ranked.c.source_id)
+        select(Article, ranked.c.source_id)
+        .join(ranked, ranked.c.id == col(Article.id))
         .where(ranked.c.rank <= per_article)
         .order_by(ranked.c.source_id, ranked.c.rank)
     )

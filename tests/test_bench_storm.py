@@ -2,33 +2,43 @@
 stale page from a fresh one; the real storm runs on the benchmark dataset, outside the tests."""
 
 import secrets
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench import storm
-from bench.storm_clients import shows
+from bench.storm_clients import PAGE_SIZE, Shown, shows
 from cms.models import Article, User
 from cms.settings import Settings
 from tests.builders import make_article, make_category
 
-DRAFTS = ["a", "b", "c"]
+NOON = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
-def test_a_page_is_fresh_when_the_article_just_published_is_on_top() -> None:
-    assert shows(["b", "old"], DRAFTS, 1)
-    assert shows(["c", "b", "old"], DRAFTS, 1)
+def _article(name: str, minutes: int) -> Shown:
+    return Shown(name, NOON + timedelta(minutes=minutes))
+
+
+JUST_PUBLISHED = _article("new", 0)
+OLDER = [_article(f"old-{n}", -n - 1) for n in range(PAGE_SIZE)]
+NEWER = [_article(f"later-{n}", n + 1) for n in range(PAGE_SIZE)]
+
+
+def test_a_page_showing_the_article_just_published_is_fresh() -> None:
+    assert shows([JUST_PUBLISHED, *OLDER[:19]], JUST_PUBLISHED)
+    assert shows([*NEWER[:3], JUST_PUBLISHED, *OLDER[:16]], JUST_PUBLISHED)
 
 
 def test_a_page_without_the_article_just_published_is_stale() -> None:
-    assert not shows(["a", "old"], DRAFTS, 1)
-    assert not shows(["old", "b"], DRAFTS, 1)
-    assert not shows([], DRAFTS, 1)
+    assert not shows(OLDER, JUST_PUBLISHED)
+    assert not shows([*NEWER[:19], OLDER[0]], JUST_PUBLISHED)
+    assert not shows(NEWER[:5], JUST_PUBLISHED)
+    assert not shows([], JUST_PUBLISHED)
 
 
-def test_a_page_filled_by_later_publishes_is_fresh() -> None:
-    assert shows(["c"], DRAFTS, 1)
-    assert not shows(["c", "a"], DRAFTS, 1)
+def test_a_page_filled_by_newer_articles_is_fresh() -> None:
+    assert shows(NEWER, JUST_PUBLISHED)
 
 
 async def test_a_short_storm_on_one_worker_finds_no_stale_page(

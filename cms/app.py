@@ -27,6 +27,7 @@ from cms.events import bus_for
 from cms.http_cache import ResponseCacheMiddleware
 from cms.response_cache import RedisResponseCache, ResponseCache, ResponseStore
 from cms.services import digest, persisted_queries, scheduling
+from cms.services.mail import Outbox
 from cms.services.media.library import MediaLibrary
 from cms.services.viewer import Viewer
 from cms.services.views import ViewCounter
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     events = bus_for(settings)
     sessions = create_sessionmaker(engine, events, invalidate=stale)
     media = MediaLibrary(settings, storage_for(settings), sessions)
+    outbox = Outbox(settings)
     views = ViewCounter(
         sessions, settings.secret_key, timedelta(minutes=settings.view_repeat_minutes)
     )
@@ -100,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             with suppress(asyncio.CancelledError):
                 await task
         await views.flush()
+        await outbox.close()
         await media.close()
         if isinstance(cache, RedisResponseCache):
             await cache.close()
@@ -111,7 +114,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def authenticate(request: Request) -> Viewer:
         return await viewer_for(presented_token(request, settings), sessions)
 
-    graphql = GraphQLApp(settings, sessions, media, views, cache, events)
+    graphql = GraphQLApp(settings, sessions, media, views, cache, events, outbox)
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
@@ -140,4 +143,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.media = media
     app.state.response_cache = cache
     app.state.views = views
+    app.state.outbox = outbox
     return app

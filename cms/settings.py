@@ -64,6 +64,17 @@ class Settings(BaseSettings):
     login_slowdown_seconds: float = 1.0
     login_lockout_after: int = 10
     login_lockout_minutes: int = 15
+    password_reset_url: str | None = Field(
+        default=None,
+        description="The page a reset mail links to, with `{token}` where the token goes; "
+        "`CMS_SITE_URL` + `/reset-password?token={token}` when unset.",
+    )
+    password_reset_minutes: int = 30
+    password_reset_max_requests: int = Field(
+        default=5,
+        description="Reset mails asked for one address, or from one client address, within "
+        "`login_lockout_minutes`; more are refused, so nobody can flood a mailbox.",
+    )
     preview_ttl_minutes: int = 60
     scheduler_interval_seconds: float = 5.0
     persisted_queries_only: bool = Field(
@@ -116,6 +127,13 @@ class Settings(BaseSettings):
         """An empty `CMS_DIGEST_TIME` (or `off`) turns the automatic digest off."""
         return None if value in ("", "off") else value
 
+    @field_validator("password_reset_url")
+    @classmethod
+    def _reset_url_has_token(cls, value: str | None) -> str | None:
+        if value is not None and "{token}" not in value:
+            raise ValueError("CMS_PASSWORD_RESET_URL needs a {token} placeholder")
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -156,6 +174,13 @@ class Settings(BaseSettings):
         """The public page of an article on the site, for feeds and emails."""
         path = self.article_path.format(locale=locale, slug=slug, public_id=public_id)
         return self.site_url.rstrip("/") + "/" + path.lstrip("/")
+
+    def password_reset_link(self, token: str) -> str:
+        """Where a reset mail sends its reader: the frontend's page, or one under the site."""
+        template = (
+            self.password_reset_url or self.site_url.rstrip("/") + "/reset-password?token={token}"
+        )
+        return template.replace("{token}", token)
 
     def media_url_for(self, key: str) -> str:
         """Absolute URL of a stored file, so frontends on other hosts can use it as is."""

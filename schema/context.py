@@ -10,6 +10,7 @@ from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
 from cms.events import EventBus
+from cms.services.mail import Outbox
 from cms.services.media.library import MediaLibrary
 from cms.services.viewer import ANONYMOUS, Viewer
 from cms.services.views import ViewCounter
@@ -29,6 +30,7 @@ class Context:
     shareable: bool = True
     media: MediaLibrary | None = None
     views: ViewCounter | None = None
+    outbox: Outbox | None = None
     events: EventBus = field(default_factory=EventBus)
     connection_params: dict[str, object] | None = None
     loaders: Loaders = field(init=False)
@@ -50,6 +52,13 @@ class Context:
         if self.media is None:
             raise RuntimeError("This context has no media library.")
         return self.media
+
+    @property
+    def mail_outbox(self) -> Outbox:
+        """The app's outbox; a context built without one cannot send mail."""
+        if self.outbox is None:
+            raise RuntimeError("This context has no outbox.")
+        return self.outbox
 
     @property
     def client_address(self) -> str | None:

@@ -47,6 +47,7 @@ from strawberry.types.unset import UnsetType
 
 from cms.events import EventBus
 from cms.response_cache import ResponseStore
+from cms.services.mail import Outbox
 from cms.services.media.library import MediaLibrary
 from cms.services.persisted_queries import PersistedQueryStore, document_hash
 from cms.services.views import ViewCounter
@@ -116,6 +117,7 @@ class GraphQLApp(GraphQL[Context, None]):
         views: ViewCounter,
         cache: ResponseStore,
         events: EventBus,
+        outbox: Outbox | None = None,
     ) -> None:
         super().__init__(
             build_schema(settings),
@@ -132,6 +134,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self.views = views
         self.cache = cache
         self.events = events
+        self.outbox = outbox or Outbox(settings)
         self.persisted = PersistedQueryStore(settings.automatic_persisted_queries)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -306,6 +309,7 @@ class GraphQLApp(GraphQL[Context, None]):
             media=self.media,
             views=self.views,
             events=self.events,
+            outbox=self.outbox,
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:

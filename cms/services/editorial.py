@@ -31,6 +31,7 @@ from cms.models import (
 )
 from cms.models.columns import utcnow
 from cms.services import audit
+from cms.services.articles import visible_articles
 from cms.services.categories import category_tree
 from cms.services.html import BodyFormat, prepare_body
 from cms.services.lifecycle import (
@@ -204,20 +205,21 @@ def _body(ec: EditorialContext, changes: Mapping[str, Any]) -> dict[str, Any]:
 
 
 async def _translation_group(
-    session: AsyncSession, public_id: str | None, locale: str
+    ec: EditorialContext, public_id: str | None, locale: str
 ) -> str | None:
+    """The group of the article `public_id` names, which the writer must be able to see:
+    linking to another writer's draft would change it and show that it exists."""
     if not public_id:
         return None
-    other = (
-        await session.scalars(select(Article).where(col(Article.public_id) == public_id))
-    ).first()
+    query = visible_articles(ec.viewer).where(col(Article.public_id) == public_id)
+    other = (await ec.session.scalars(query)).first()
     if other is None:
-        raise CmsError(f"No article with public id {public_id!r}.", field="translation_of")
+        raise NotFound(f"No article with public id {public_id!r}.", field="translation_of")
     if other.locale == locale:
         raise CmsError("A translation must be in another locale.", field="translation_of")
     if other.translation_group is None:
         other.translation_group = str(uuid.uuid4())
-        session.add(other)
+        ec.session.add(other)
     return other.translation_group
 
 
@@ -298,9 +300,7 @@ async def create_article(ec: EditorialContext, changes: Mapping[str, Any]) -> Ar
         seo_description=_text(changes, "seo_description"),
         category_id=await _category_id(ec.session, changes.get("category")),
         cover_id=await _cover_id(ec.session, changes.get("cover")),
-        translation_group=await _translation_group(
-            ec.session, changes.get("translation_of"), locale
-        ),
+        translation_group=await _translation_group(ec, changes.get("translation_of"), locale),
         created_by_id=user.id,
         updated_by_id=user.id,
         **_body(ec, changes),
@@ -371,7 +371,7 @@ async def update_article(
         values["cover_id"] = await _cover_id(ec.session, changes["cover"])
     if "translation_of" in changes:
         values["translation_group"] = await _translation_group(
-            ec.session, changes["translation_of"], article.locale
+            ec, changes["translation_of"], article.locale
         )
     values |= _body(ec, changes)
     if changes.get("slug") and changes["slug"] != article.slug:

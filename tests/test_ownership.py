@@ -21,7 +21,7 @@ from strawberry.relay import GlobalID
 
 from cms.models import Article, ArticleStatus, Revision, Role
 from cms.services.viewer import Viewer
-from tests.builders import make_article, make_user
+from tests.builders import make_article, make_media, make_user
 from tests.conftest import Gql
 from tests.test_permission_matrix import README, sample
 
@@ -251,3 +251,23 @@ async def test_an_author_cannot_link_a_translation_to_anothers_draft(
     assert to_published.data["createArticle"]["errors"] == []
     assert await _state(sessions, victim_id) == before
 
+
+async def test_media_usages_show_a_writer_no_draft_of_anothers(
+    session: AsyncSession, gql: Gql
+) -> None:
+    owner = await _writer(session, "Nino")
+    other = await _writer(session, "Giorgi")
+    assert owner.user is not None
+    picture = await make_media(session)
+    await make_article(
+        session, status=ArticleStatus.DRAFT, created_by_id=owner.user.id, cover_id=picture.id
+    )
+    await make_article(session, title="Public", cover_id=picture.id)
+    await session.commit()
+    usages = "{ mediaLibrary { edges { node { usages { articles { title } } } } } }"
+
+    seen_by_other = (await gql(usages, viewer=other)).data["mediaLibrary"]["edges"]
+    seen_by_owner = (await gql(usages, viewer=owner)).data["mediaLibrary"]["edges"]
+
+    assert seen_by_other == [{"node": {"usages": {"articles": [{"title": "Public"}]}}}]
+    assert len(seen_by_owner[0]["node"]["usages"]["articles"]) == 2

@@ -271,3 +271,30 @@ async def test_media_usages_show_a_writer_no_draft_of_anothers(
 
     assert seen_by_other == [{"node": {"usages": {"articles": [{"title": "Public"}]}}}]
     assert len(seen_by_owner[0]["node"]["usages"]["articles"]) == 2
+
+
+async def test_a_writer_reads_the_revisions_of_their_own_articles_only(
+    session: AsyncSession, gql: Gql
+) -> None:
+    owner = await _writer(session, "Nino")
+    other = await _writer(session, "Giorgi", Role.CONTRIBUTOR)
+    editor = await _writer(session, "Ana", Role.EDITOR)
+    assert owner.user is not None
+    created = await gql(CREATE, {"input": {"title": "Scoop", "body": "Named source"}}, viewer=owner)
+    public_id = created.data["createArticle"]["article"]["publicId"]
+    await gql(
+        "mutation P($id: String!) { publishArticle(input: {id: $id}) { errors { code } } }",
+        {"id": public_id},
+        viewer=owner,
+    )
+    history = "query H($p: String) { article(publicId: $p) { revisions { content } } }"
+
+    by_other = await gql(history, {"p": public_id}, viewer=other)
+    by_owner = await gql(history, {"p": public_id}, viewer=owner)
+    by_editor = await gql(history, {"p": public_id}, viewer=editor)
+
+    assert by_other.errors is not None
+    assert by_other.errors[0].extensions == {"code": "FORBIDDEN"}
+    assert "Named source" not in str(by_other.data)
+    assert len(by_owner.data["article"]["revisions"]) == 2
+    assert by_editor.data == by_owner.data

@@ -39,6 +39,7 @@ from cms.services.lifecycle import (
     Forbidden,
     Transition,
     check_can_edit,
+    check_can_read_history,
     check_can_transition,
     target_status,
 )
@@ -502,7 +503,12 @@ async def delete_article(ec: EditorialContext, public_id: str) -> None:
     await ec.session.commit()
 
 
-async def revisions(session: AsyncSession, article_id: int) -> list[Revision]:
+async def revisions(session: AsyncSession, article_id: int, viewer: Viewer) -> list[Revision]:
+    """An article's saved states, newest first, for those who may read its history."""
+    article = await session.get(Article, article_id)
+    if article is None:
+        raise NotFound("No such article.")
+    check_can_read_history(viewer, article)
     query = (
         select(Revision)
         .where(col(Revision.article_id) == article_id)

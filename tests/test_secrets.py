@@ -32,6 +32,7 @@ from graphql import (
     is_leaf_type,
     is_required_argument,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.relay import GlobalID
 
@@ -497,3 +498,17 @@ async def test_revisions_and_audit_entries_hold_no_secret(
     assert SUBSCRIBER in export.text
     without_addresses = {k: v for k, v in newsroom.secrets.items() if k != "subscriber email"}
     assert leaked(export.text, without_addresses) == []
+
+
+async def test_a_failed_statement_does_not_carry_the_values_it_was_given(
+    session: AsyncSession,
+) -> None:
+    taken = await make_user(session, email="nino.secret@newsroom.example")
+    password_hash = hash_password(PASSWORD)
+    session.add(User(email=taken.email, display_name="Twin", password_hash=password_hash))
+
+    with pytest.raises(IntegrityError) as failed:
+        await session.flush()
+
+    assert "parameters hidden" in str(failed.value)
+    assert password_hash not in str(failed.value)

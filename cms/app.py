@@ -1,14 +1,18 @@
 """The composition root: builds the Starlette app from settings, mounts GraphQL (HTTP and
 WebSocket), media and health, and runs the event bus and the scheduler for the app's lifetime.
+Every response carries an `X-Request-Id` (an upstream proxy's, when it sent a valid one), the
+id the log and a masked error name the request by.
 
 The only module of `cms/` that imports `schema/`.
 """
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
 
+from asgi_correlation_id import CorrelationIdMiddleware
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -47,8 +51,15 @@ class ImmutableMedia(StaticFiles):
         return response
 
 
+logger = logging.getLogger("cms")
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
+    """The app; `Settings` has already refused values unsafe in production, and what is only
+    doubtful is logged here, so that every way of starting the server says it."""
     settings = settings or Settings()
+    for warning in settings.production_warnings():
+        logger.warning("Production settings: %s.", warning)
     engine = create_engine(settings)
     cache: ResponseStore = (
         RedisResponseCache(
@@ -126,16 +137,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
     if settings.media_storage == "local":
         settings.media_root.mkdir(parents=True, exist_ok=True)
         routes.append(Mount("/media", ImmutableMedia(directory=settings.media_root), name="media"))
-    middleware = [
-        Middleware(
-            ResponseCacheMiddleware, cache=cache, path="/graphql", max_body=settings.max_body_bytes
+    middleware = [Middleware(CorrelationIdMiddleware)]
+    if settings.response_cache_bytes > 0:
+        middleware.append(
+            Middleware(
+                ResponseCacheMiddleware,
+                cache=cache,
+                path="/graphql",
+                max_body=settings.max_body_bytes,
+            )
         )
-    ]
-    app = Starlette(
-        routes=routes,
-        middleware=middleware if settings.response_cache_bytes > 0 else [],
-        lifespan=lifespan,
-    )
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan, debug=settings.debug)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions

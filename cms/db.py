@@ -36,7 +36,14 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
-    options: dict[str, Any] = {"echo": settings.sql_echo, "pool_size": 20, "max_overflow": 20}
+    """The engine. A failed statement's error (and its log line) carries no bound values, which
+    may be password hashes or addresses, unless `CMS_SQL_ECHO` asks to see them."""
+    options: dict[str, Any] = {
+        "echo": settings.sql_echo,
+        "hide_parameters": not settings.sql_echo,
+        "pool_size": 20,
+        "max_overflow": 20,
+    }
     if is_sqlite(settings.database_url):
         # Each SQLite connection is a thread with its own page cache (2 MB): a few are as fast
         # on a couple of cores as forty, and keep a worker's memory small under load.

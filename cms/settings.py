@@ -17,6 +17,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from cms.models.enums import MediaKind
 
 DEFAULT_SECRET_KEY = "change-me"
+MIN_SECRET_LENGTH = 32
+"""Signing keys (sessions, previews, view counting) need at least 32 random characters."""
 
 
 class Settings(BaseSettings):
@@ -58,6 +60,13 @@ class Settings(BaseSettings):
     page_size_max: int = 100
     graphiql: bool | None = None
     introspection: bool | None = None
+    field_suggestions: bool | None = Field(
+        default=None,
+        description='"Did you mean …?" in validation errors, which spell out hidden field names.',
+    )
+    debug: bool = Field(
+        default=False, description="Tracebacks in the answer to a request that failed."
+    )
     sql_echo: bool = False
     session_ttl_hours: int = 12
     login_slowdown_after: int = 3
@@ -149,9 +158,65 @@ class Settings(BaseSettings):
             raise ValueError(f"default_locale {self.default_locale!r} is not in locales")
         if self.media_storage == "s3" and not self.s3_bucket:
             raise ValueError("CMS_MEDIA_STORAGE=s3 needs CMS_S3_BUCKET")
-        if self.env == "production" and self.secret_key == DEFAULT_SECRET_KEY:
-            raise ValueError("CMS_SECRET_KEY must be set to a random value in production")
+        refusals = self.production_refusals()
+        if refusals:
+            raise ValueError("".join(["unsafe in production:", *(f"\n- {r}" for r in refusals)]))
         return self
+
+    def production_refusals(self) -> list[str]:
+        """Values that would leak secrets or open the server in production; none in development."""
+        if self.env != "production":
+            return []
+        refusals: list[str] = []
+        if self.secret_key == DEFAULT_SECRET_KEY:
+            refusals.append("CMS_SECRET_KEY must be set to a random value in production")
+        elif len(self.secret_key) < MIN_SECRET_LENGTH:
+            refusals.append(
+                f"CMS_SECRET_KEY has {len(self.secret_key)} characters; use at least "
+                f"{MIN_SECRET_LENGTH} random ones (`python -c 'import secrets; "
+                "print(secrets.token_urlsafe(32))'`)"
+            )
+        if self.debug:
+            refusals.append("CMS_DEBUG shows tracebacks to callers; turn it off")
+        if self.sql_echo:
+            refusals.append(
+                "CMS_SQL_ECHO logs every statement with its values (password hashes, emails); "
+                "turn it off"
+            )
+        if self.media_import_allowed_networks:
+            refusals.append(
+                "CMS_MEDIA_IMPORT_ALLOWED_NETWORKS lets importMedia reach private networks; "
+                "leave it empty"
+            )
+        if self.smtp_password and not (self.smtp_tls or self.smtp_starttls):
+            refusals.append(
+                "CMS_SMTP_PASSWORD would cross the network in clear text; set CMS_SMTP_TLS or "
+                "CMS_SMTP_STARTTLS"
+            )
+        return refusals
+
+    def production_warnings(self) -> list[str]:
+        """Values that are safe but probably not what a production site wants."""
+        if self.env != "production":
+            return []
+        warnings: list[str] = []
+        if self.database_url.startswith("sqlite"):
+            warnings.append(
+                "SQLite serves one machine (several workers on it are fine); a second machine, "
+                "read replicas or online backups need PostgreSQL"
+            )
+        if not self.site_url.startswith("https://"):
+            warnings.append(
+                "CMS_SITE_URL is not https: session cookies are sent without the Secure flag"
+            )
+        for name, enabled in (
+            ("CMS_GRAPHIQL", self.graphiql),
+            ("CMS_INTROSPECTION", self.introspection),
+            ("CMS_FIELD_SUGGESTIONS", self.field_suggestions),
+        ):
+            if enabled:
+                warnings.append(f"{name} is on: it shows strangers the schema")
+        return warnings
 
     @cached_property
     def zone(self) -> ZoneInfo:
@@ -164,6 +229,12 @@ class Settings(BaseSettings):
     @property
     def introspection_enabled(self) -> bool:
         return self.env == "development" if self.introspection is None else self.introspection
+
+    @property
+    def field_suggestions_enabled(self) -> bool:
+        if self.field_suggestions is None:
+            return self.env == "development"
+        return self.field_suggestions
 
     @property
     def public_api_url(self) -> str:

@@ -31,6 +31,7 @@ from cms.models import (
 )
 from cms.models.columns import utcnow
 from cms.services import audit
+from cms.services.articles import visible_articles
 from cms.services.categories import category_tree
 from cms.services.html import BodyFormat, prepare_body
 from cms.services.lifecycle import (
@@ -38,6 +39,7 @@ from cms.services.lifecycle import (
     Forbidden,
     Transition,
     check_can_edit,
+    check_can_read_history,
     check_can_transition,
     target_status,
 )
@@ -204,20 +206,21 @@ def _body(ec: EditorialContext, changes: Mapping[str, Any]) -> dict[str, Any]:
 
 
 async def _translation_group(
-    session: AsyncSession, public_id: str | None, locale: str
+    ec: EditorialContext, public_id: str | None, locale: str
 ) -> str | None:
+    """The group of the article `public_id` names, which the writer must be able to see:
+    linking to another writer's draft would change it and show that it exists."""
     if not public_id:
         return None
-    other = (
-        await session.scalars(select(Article).where(col(Article.public_id) == public_id))
-    ).first()
+    query = visible_articles(ec.viewer).where(col(Article.public_id) == public_id)
+    other = (await ec.session.scalars(query)).first()
     if other is None:
-        raise CmsError(f"No article with public id {public_id!r}.", field="translation_of")
+        raise NotFound(f"No article with public id {public_id!r}.", field="translation_of")
     if other.locale == locale:
         raise CmsError("A translation must be in another locale.", field="translation_of")
     if other.translation_group is None:
         other.translation_group = str(uuid.uuid4())
-        session.add(other)
+        ec.session.add(other)
     return other.translation_group
 
 
@@ -298,9 +301,7 @@ async def create_article(ec: EditorialContext, changes: Mapping[str, Any]) -> Ar
         seo_description=_text(changes, "seo_description"),
         category_id=await _category_id(ec.session, changes.get("category")),
         cover_id=await _cover_id(ec.session, changes.get("cover")),
-        translation_group=await _translation_group(
-            ec.session, changes.get("translation_of"), locale
-        ),
+        translation_group=await _translation_group(ec, changes.get("translation_of"), locale),
         created_by_id=user.id,
         updated_by_id=user.id,
         **_body(ec, changes),
@@ -371,7 +372,7 @@ async def update_article(
         values["cover_id"] = await _cover_id(ec.session, changes["cover"])
     if "translation_of" in changes:
         values["translation_group"] = await _translation_group(
-            ec.session, changes["translation_of"], article.locale
+            ec, changes["translation_of"], article.locale
         )
     values |= _body(ec, changes)
     if changes.get("slug") and changes["slug"] != article.slug:
@@ -502,7 +503,12 @@ async def delete_article(ec: EditorialContext, public_id: str) -> None:
     await ec.session.commit()
 
 
-async def revisions(session: AsyncSession, article_id: int) -> list[Revision]:
+async def revisions(session: AsyncSession, article_id: int, viewer: Viewer) -> list[Revision]:
+    """An article's saved states, newest first, for those who may read its history."""
+    article = await session.get(Article, article_id)
+    if article is None:
+        raise NotFound("No such article.")
+    check_can_read_history(viewer, article)
     query = (
         select(Revision)
         .where(col(Revision.article_id) == article_id)

@@ -171,8 +171,11 @@ async def table_checksums(url: str) -> dict[str, tuple[int, str]]:
     return found
 
 
-def rewrite(archive: Path, change: Callable[[str, bytes], bytes]) -> Path:
-    """A copy of `archive` with each member's bytes passed through `change(name, data)`."""
+def rewrite(
+    archive: Path, change: Callable[[str, bytes], bytes], names: dict[str, str] | None = None
+) -> Path:
+    """A copy of `archive` with each member's bytes passed through `change(name, data)`, and
+    members renamed by `names`."""
     copy = archive.with_name("changed-" + archive.name)
     with tarfile.open(archive) as reader, tarfile.open(copy, "w") as writer:
         for member in reader.getmembers():
@@ -180,8 +183,16 @@ def rewrite(archive: Path, change: Callable[[str, bytes], bytes]) -> Path:
             assert extracted is not None
             data = change(member.name, extracted.read())
             member.size = len(data)
+            member.name = (names or {}).get(member.name, member.name)
             writer.addfile(member, io.BytesIO(data))
     return copy
+
+
+def read_manifest(archive: Path) -> Manifest:
+    with tarfile.open(archive) as reader:
+        extracted = reader.extractfile("manifest.json")
+        assert extracted is not None
+        return Manifest.model_validate_json(extracted.read())
 
 
 def manifest_change(**values: Any) -> Callable[[str, bytes], bytes]:
@@ -456,11 +467,40 @@ async def test_an_archive_restores_only_into_its_kind_of_database(
 
 
 def _database_kind(archive: Path, kind: str) -> dict[str, Any]:
-    with tarfile.open(archive) as reader:
-        extracted = reader.extractfile("manifest.json")
-        assert extracted is not None
-        manifest = Manifest.model_validate_json(extracted.read())
-    return manifest.database.model_dump() | {"kind": kind}
+    return read_manifest(archive).database.model_dump() | {"kind": kind}
+
+
+async def test_an_archive_cannot_write_outside_the_media_store(
+    session: AsyncSession,
+    sessions: async_sessionmaker[AsyncSession],
+    source: Settings,
+    target: Settings,
+) -> None:
+    editor = await make_user(session, role=Role.EDITOR)
+    await session.commit()
+    await upload(source, sessions, PDF, Viewer(editor), "Annual report")
+    archive = await _one_article_backup(session, source, "With a report")
+    media = read_manifest(archive).media[0]
+    escaping = media.model_copy(update={"key": "../escaped.pdf", "path": "media/../escaped.pdf"})
+    crafted = rewrite(
+        archive,
+        manifest_change(media=[escaping.model_dump()]),
+        names={media.path: escaping.path},
+    )
+
+    with pytest.raises(BackupError, match="cannot hold"):
+        await restore_backup(target, crafted)
+
+    assert not (target.media_root.parent / "escaped.pdf").exists()
+    assert await tables(target.database_url) == []
+
+
+async def test_an_archive_is_readable_by_its_owner_only(
+    session: AsyncSession, source: Settings
+) -> None:
+    archive = await _one_article_backup(session, source, "Subscribers' addresses inside")
+
+    assert archive.stat().st_mode & 0o777 == 0o600
 
 
 # --- what a backup refuses ---

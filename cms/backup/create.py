@@ -9,10 +9,12 @@ and renamed at the end: a file with the final name is always complete.
 import asyncio
 import hashlib
 import io
+import os
 import tarfile
 import tempfile
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -41,6 +43,11 @@ CHUNK = 1024 * 1024
 
 def database_kind(url: str) -> DatabaseKind:
     return "sqlite" if is_sqlite(url) else "postgresql"
+
+
+def _private(path: Path) -> BinaryIO:
+    """The archive holds personal data (accounts, subscribers): only its owner may read it."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
 
 
 def _add_bytes(tar: tarfile.TarFile, path: str, data: bytes) -> ArchivedFile:
@@ -84,6 +91,8 @@ async def create_backup(settings: Settings, archive: Path) -> Manifest:
     """Write `archive`, a snapshot of the database and its media, while the server runs."""
     if await asyncio.to_thread(archive.exists):
         raise BackupError(f"{archive} already exists; choose a new file name.")
+    if not await asyncio.to_thread(archive.parent.is_dir):
+        raise BackupError(f"There is no folder {archive.parent} to write the archive in.")
     kind = database_kind(settings.database_url)
     partial = archive.with_name(archive.name + ".partial")
     with tempfile.TemporaryDirectory(prefix="cms-backup-") as work:
@@ -94,7 +103,10 @@ async def create_backup(settings: Settings, archive: Path) -> Manifest:
             raise BackupError("The database has no migrations applied: there is nothing to save.")
         storage = storage_for(settings)
         try:
-            with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
+            with (
+                _private(partial) as output,
+                tarfile.open(fileobj=output, mode="w", format=tarfile.PAX_FORMAT) as tar,
+            ):
                 database = _add_file(tar, f"database/{dump.name}", dump)
                 media = [await _add_media(tar, storage, file) for file in snapshot.contents.media]
                 manifest = Manifest(

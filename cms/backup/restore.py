@@ -11,10 +11,11 @@ migration is restored as it was, checked, then migrated to this code's head.
 import hashlib
 import tarfile
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO
 
 from alembic.script import ScriptDirectory
+from botocore.exceptions import BotoCoreError, ClientError
 
 from cms.backup import postgres, sqlite
 from cms.backup.contents import has_content, read_contents
@@ -26,7 +27,7 @@ from cms.backup.manifest import (
     Manifest,
     parse_manifest,
 )
-from cms.backup.media import content_digest, put_verified
+from cms.backup.media import content_digest, media_path, put_verified
 from cms.db import create_engine
 from cms.migrations import alembic_config, upgrade
 from cms.settings import Settings
@@ -88,9 +89,16 @@ def _verify(tar: tarfile.TarFile, manifest: Manifest, work: Path) -> Path:
     for file in listed.values():
         _check_file(tar, file, dump if file is manifest.database.file else None)
     for media in manifest.media:
+        if media.path != media_path(media.key) or not _safe(media.key):
+            raise BackupError(f"The archive names a media file {media.key!r} it cannot hold.")
         if media.original and media.sha256 != content_digest(media.key):
             raise BackupError(f"{media.key} does not hold the content its name records.")
     return dump
+
+
+def _safe(key: str) -> bool:
+    """A storage key stays inside the media store: relative, and never `..`."""
+    return not key.startswith("/") and "\\" not in key and ".." not in PurePosixPath(key).parts
 
 
 def _check_file(tar: tarfile.TarFile, file: ArchivedFile, copy_to: Path | None) -> None:
@@ -163,7 +171,11 @@ async def restore_backup(settings: Settings, archive: Path, *, force: bool = Fal
         storage = storage_for(settings)
         for media in manifest.media:
             with _member(tar, media.path) as reader:
-                await put_verified(storage, media, reader.read())
+                data = reader.read()
+            try:
+                await put_verified(storage, media, data)
+            except (OSError, ClientError, BotoCoreError) as error:
+                raise BackupError(f"The media store refused {media.key}: {error}") from error
         if manifest.database.kind == "sqlite":
             await sqlite.restore(settings.database_url, dump)
         else:

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
@@ -25,7 +26,7 @@ from sqlalchemy.pool import NullPool
 from cms.app import create_app
 from cms.backup import BackupError, Manifest, create_backup, restore_backup
 from cms.db import create_engine, create_sessionmaker
-from cms.migrations import upgrade
+from cms.migrations import alembic_config, upgrade
 from cms.models import ArticleStatus, Role, metadata
 from cms.services.media.library import MediaDetails, MediaLibrary
 from cms.services.viewer import Viewer
@@ -57,7 +58,7 @@ FRONT_PAGE = """
   liveNow { title poster { url alt } }
 }
 """
-HEAD = "e5565686a822"
+HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 OLDER = "da88c279f41d"
 
 

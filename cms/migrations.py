@@ -32,10 +32,8 @@ def include_object(
     return not (reflected and is_search_object(name, type_, getattr(obj, "table", None)))
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
-    config = Config(ALEMBIC_INI)
-    config.attributes["connection"] = connection
-    return config
+def alembic_config() -> Config:
+    return Config(ALEMBIC_INI)
 
 
 def in_one_transaction(connection: Connection, run: Callable[[Connection], None]) -> None:

@@ -31,6 +31,14 @@ CLIENTS = 8
 PAYLOAD = "article { publicId slug status version } errors { field message code }"
 CREATE = f"mutation($input: CreateArticleInput!) {{ createArticle(input: $input) {{ {PAYLOAD} }} }}"
 PUBLISH = f"mutation($id: String!) {{ publishArticle(input: {{id: $id}}) {{ {PAYLOAD} }} }}"
+FEATURE = (
+    "mutation($id: String!) { setArticleFeatured(input: {id: $id, featured: true})"
+    f" {{ {PAYLOAD} }} }}"
+)
+BREAKING = (
+    "mutation($id: String!) { setArticleBreaking(input: {id: $id, breaking: true})"
+    f" {{ {PAYLOAD} }} }}"
+)
 
 
 @pytest.fixture
@@ -158,3 +166,38 @@ async def test_concurrent_creates_of_one_title_each_get_their_own_slug(
     async with sessions() as session:
         assert await _count(session) == len(editors)
         assert await _count(session, model=Revision) == len(editors)
+
+
+async def test_a_publish_and_flags_set_at_the_same_moment_all_take_effect(
+    server: list[httpx.AsyncClient], sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    created = await server[0].post(
+        "/graphql", json={"query": CREATE, "variables": {"input": {"title": "Storm warning"}}}
+    )
+    public_id = created.json()["data"]["createArticle"]["article"]["publicId"]
+    start = asyncio.Event()
+
+    async def send(client: httpx.AsyncClient, query: str) -> dict[str, Any]:
+        await start.wait()
+        response = await client.post(
+            "/graphql", json={"query": query, "variables": {"id": public_id}}
+        )
+        (payload,) = response.json()["data"].values()
+        return dict(payload)
+
+    sending = [
+        asyncio.create_task(send(client, query))
+        for client, query in zip(server, (PUBLISH, FEATURE, BREAKING), strict=False)
+    ]
+    await asyncio.sleep(0.05)
+    start.set()
+
+    assert [p["errors"] for p in await asyncio.gather(*sending)] == [[], [], []]
+    async with sessions() as session:
+        article = (await session.scalars(select(Article))).one()
+        assert (article.status, article.is_featured, article.is_breaking) == (
+            ArticleStatus.PUBLISHED,
+            True,
+            True,
+        )
+        assert article.version == 4

@@ -503,6 +503,24 @@ async def set_flags(
     breaking: bool | None = None,
     breaking_until: datetime | None = None,
 ) -> Article:
+    """Feature or mark breaking; like a transition, on the saved row if a save slips in first."""
+    return await _retried(
+        ec,
+        lambda: _set_flags(
+            ec, public_id, featured=featured, breaking=breaking, breaking_until=breaking_until
+        ),
+        Conflict,
+    )
+
+
+async def _set_flags(
+    ec: EditorialContext,
+    public_id: str,
+    *,
+    featured: bool | None = None,
+    breaking: bool | None = None,
+    breaking_until: datetime | None = None,
+) -> Article:
     if ec.user.role not in EDITORS:
         raise Forbidden("Only editors feature articles or mark breaking news.")
     article = await get_for_editing(ec, public_id)

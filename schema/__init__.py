@@ -3,16 +3,17 @@
 from collections.abc import Callable, Iterator
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
+    max_aliases,
+    query_depth_limiter,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
@@ -61,10 +62,15 @@ class SharesQueriesOnly(SchemaExtension):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
+    # The rule classes are built once: the validation cache is keyed by them, and a limiter
+    # extension built per request would make a new class, and a cache miss, every time.
+    limits: list[type[ASTValidationRule]] = [
+        query_depth_limiter.create_validator(settings.max_query_depth, should_ignore=None),
+        max_aliases.create_validator(settings.max_query_aliases),
+    ]
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
+        lambda: AddValidationRules(limits),
         lambda: QueryCostLimiter(max_cost=settings.max_query_cost),
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
         lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
@@ -88,4 +94,4 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     )
 
 
-__all__ = ["build_schema"]
+__all__ = ["DOCUMENT_CACHE_SIZE", "build_schema"]

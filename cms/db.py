@@ -2,6 +2,15 @@
 
 SQLite gets WAL (readers never wait for the writer) and enforced foreign keys on every connection;
 PostgreSQL runs through asyncpg. Both run the same code and the same migrations.
+
+An acknowledged write survives the server process being killed (SIGKILL, the out-of-memory
+killer, a crash) on both. On SQLite, in WAL mode a commit has written the transaction's pages to
+the `-wal` file before it returns: they sit in the operating system's page cache, which outlives
+the process, and the next connection reads them back. `synchronous=NORMAL` only skips the fsync
+at each commit, so the last commits before a checkpoint can be lost to a power cut or a kernel
+crash, never to a process kill, and the file is never corrupted; `FULL` would close that gap at
+the price of an fsync per write. Production runs PostgreSQL, which fsyncs its log at each commit.
+`tests/test_no_lost_writes.py` kills a live server amid writes to show it.
 """
 
 from collections.abc import Callable

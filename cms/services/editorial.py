@@ -2,15 +2,22 @@
 
 Every function runs as one transaction: it validates everything first, writes, records a
 revision and an audit entry, and commits; an error anywhere leaves the database as it was.
+
+Checks read before they write, so a concurrent editor can get in between: the unique slug
+constraint or the version check then refuses the late write, the transaction rolls back whole,
+and the action runs again from a fresh read (`_retried`), where the check sees the winner and
+answers as if the winner had come first: "slug taken", "already published", or a slug made from
+the title with the next free number.
 """
 
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, delete, select, update
 
@@ -63,6 +70,9 @@ SNAPSHOT_FIELDS = (
     "cover_id",
 )
 SCHEDULE_MARGIN = timedelta(seconds=30)
+# Each lost race means another editor's write went in, so N editors racing need N attempts.
+ATTEMPTS = 5
+T = TypeVar("T")
 
 
 class Conflict(CmsError):
@@ -280,7 +290,23 @@ async def get_for_editing(ec: EditorialContext, public_id: str) -> Article:
     return found
 
 
+async def _retried(
+    ec: EditorialContext, write: Callable[[], Awaitable[T]], *lost_race: type[Exception]
+) -> T:
+    """`write()`, run again from a fresh read after losing a race to a concurrent transaction."""
+    for _ in range(ATTEMPTS - 1):
+        try:
+            return await write()
+        except lost_race:
+            await ec.session.rollback()
+    return await write()
+
+
 async def create_article(ec: EditorialContext, changes: Mapping[str, Any]) -> Article:
+    return await _retried(ec, lambda: _create_article(ec, changes), IntegrityError)
+
+
+async def _create_article(ec: EditorialContext, changes: Mapping[str, Any]) -> Article:
     user = ec.user
     locale = changes.get("locale") or ec.settings.default_locale
     if locale not in ec.settings.locales:
@@ -353,6 +379,14 @@ async def _save(
 async def update_article(
     ec: EditorialContext, public_id: str, version: int, changes: Mapping[str, Any]
 ) -> Article:
+    return await _retried(
+        ec, lambda: _update_article(ec, public_id, version, changes), IntegrityError
+    )
+
+
+async def _update_article(
+    ec: EditorialContext, public_id: str, version: int, changes: Mapping[str, Any]
+) -> Article:
     article = await get_for_editing(ec, public_id)
     check_can_edit(ec.viewer, article)
     if article.version != version:
@@ -408,6 +442,20 @@ async def transition(
     *,
     scheduled_at: datetime | None = None,
 ) -> Article:
+    """Move the article to the step's status. A transition names no version, so a save that
+    slips in first is no conflict for the editor: the step is decided again on the saved row."""
+    return await _retried(
+        ec, lambda: _transition(ec, public_id, step, scheduled_at=scheduled_at), Conflict
+    )
+
+
+async def _transition(
+    ec: EditorialContext,
+    public_id: str,
+    step: Transition,
+    *,
+    scheduled_at: datetime | None = None,
+) -> Article:
     article = await get_for_editing(ec, public_id)
     check_can_transition(ec.viewer, article, step)
     status = target_status(article, step)
@@ -449,6 +497,24 @@ def breaking_event(public_id: str, locale: str) -> Event:
 
 
 async def set_flags(
+    ec: EditorialContext,
+    public_id: str,
+    *,
+    featured: bool | None = None,
+    breaking: bool | None = None,
+    breaking_until: datetime | None = None,
+) -> Article:
+    """Feature or mark breaking; like a transition, on the saved row if a save slips in first."""
+    return await _retried(
+        ec,
+        lambda: _set_flags(
+            ec, public_id, featured=featured, breaking=breaking, breaking_until=breaking_until
+        ),
+        Conflict,
+    )
+
+
+async def _set_flags(
     ec: EditorialContext,
     public_id: str,
     *,

@@ -19,6 +19,7 @@ from cms.models import (
     ArticleStatus,
     ArticleTag,
     AuditEntry,
+    Category,
     Revision,
     Role,
     Tag,
@@ -201,3 +202,33 @@ async def test_a_publish_and_flags_set_at_the_same_moment_all_take_effect(
             True,
         )
         assert article.version == 4
+
+
+TAXONOMY = {
+    "createTag": "mutation($input: CreateTagInput!) { createTag(input: $input) "
+    "{ tag { slug } errors { field message code } } }",
+    "createCategory": "mutation($input: CreateCategoryInput!) { createCategory(input: $input) "
+    "{ category { slug } errors { field message code } } }",
+}
+
+
+@pytest.mark.parametrize(("mutation", "model"), [("createTag", Tag), ("createCategory", Category)])
+async def test_concurrent_creates_of_one_tag_or_category_create_one(
+    server: list[httpx.AsyncClient],
+    sessions: async_sessionmaker[AsyncSession],
+    mutation: str,
+    model: Any,
+) -> None:
+    names = [{"locale": "en", "text": "Wine"}, {"locale": "ka", "text": "ღვინო"}]
+
+    payloads = await _all_at_once(
+        server, TAXONOMY[mutation], {"input": {"names": names, "slug": "wine"}}
+    )
+
+    created = [p for p in payloads if not p["errors"]]
+    assert len(created) == 1, payloads
+    for refused in (p for p in payloads if p["errors"]):
+        assert [e["field"] for e in refused["errors"]] == ["slug"], refused
+        assert "wine" in refused["errors"][0]["message"]
+    async with sessions() as session:
+        assert await _count(session, model=model) == 1

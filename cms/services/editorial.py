@@ -5,7 +5,7 @@ revision and an audit entry, and commits; an error anywhere leaves the database 
 
 Checks read before they write, so a concurrent editor can get in between: the unique slug
 constraint or the version check then refuses the late write, the transaction rolls back whole,
-and the action runs again from a fresh read (`_retried`), where the check sees the winner and
+and the action runs again from a fresh read (`retried`), where the check sees the winner and
 answers as if the winner had come first: "slug taken", "already published", or a slug made from
 the title with the next free number.
 """
@@ -290,7 +290,7 @@ async def get_for_editing(ec: EditorialContext, public_id: str) -> Article:
     return found
 
 
-async def _retried(
+async def retried(
     ec: EditorialContext, write: Callable[[], Awaitable[T]], *lost_race: type[Exception]
 ) -> T:
     """`write()`, run again from a fresh read after losing a race to a concurrent transaction."""
@@ -303,7 +303,7 @@ async def _retried(
 
 
 async def create_article(ec: EditorialContext, changes: Mapping[str, Any]) -> Article:
-    return await _retried(ec, lambda: _create_article(ec, changes), IntegrityError)
+    return await retried(ec, lambda: _create_article(ec, changes), IntegrityError)
 
 
 async def _create_article(ec: EditorialContext, changes: Mapping[str, Any]) -> Article:
@@ -379,7 +379,7 @@ async def _save(
 async def update_article(
     ec: EditorialContext, public_id: str, version: int, changes: Mapping[str, Any]
 ) -> Article:
-    return await _retried(
+    return await retried(
         ec, lambda: _update_article(ec, public_id, version, changes), IntegrityError
     )
 
@@ -444,7 +444,7 @@ async def transition(
 ) -> Article:
     """Move the article to the step's status. A transition names no version, so a save that
     slips in first is no conflict for the editor: the step is decided again on the saved row."""
-    return await _retried(
+    return await retried(
         ec, lambda: _transition(ec, public_id, step, scheduled_at=scheduled_at), Conflict
     )
 
@@ -505,7 +505,7 @@ async def set_flags(
     breaking_until: datetime | None = None,
 ) -> Article:
     """Feature or mark breaking; like a transition, on the saved row if a save slips in first."""
-    return await _retried(
+    return await retried(
         ec,
         lambda: _set_flags(
             ec, public_id, featured=featured, breaking=breaking, breaking_until=breaking_until

@@ -4,16 +4,7 @@ from collections.abc import Callable, Iterator
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    DisableIntrospection,
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import DisableIntrospection, MaskErrors, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
@@ -22,7 +13,7 @@ from strawberry.utils.logging import StrawberryLogger
 from cms.errors import CmsError
 from cms.settings import Settings
 from schema.context import Context
-from schema.limits import QueryCostLimiter
+from schema.limits import Limits, limit_extensions
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
@@ -62,12 +53,7 @@ class SharesQueriesOnly(SchemaExtension):
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
-        lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
-        lambda: QueryCostLimiter(max_cost=settings.max_query_cost),
-        lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
-        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+        *limit_extensions(Limits.from_settings(settings), DOCUMENT_CACHE_SIZE),
         SharesQueriesOnly,
     ]
     if not settings.introspection_enabled:

@@ -177,8 +177,7 @@ class Article(relay.Node):
         if self.category_id is None:
             return None
         info.context.shows("categories")
-        tree = await info.context.loaders.category_tree()
-        entity = tree.by_id.get(self.category_id)
+        entity = await info.context.loaders.category(self.category_id)
         return Category.from_entity(entity, self.locale) if entity is not None else None
 
     @strawberry.field(description="Tags, in the order editors gave them.")
@@ -299,13 +298,15 @@ async def resolve_feed(
     check_first(first, info.context.settings.page_size_max)
     position = decode_cursor(after) if after is not None else None
     async with info.context.sessions() as session:
-        rows, has_next = await article_service.feed_page(
+        shown, has_next = await article_service.feed_page(
             session=session,
             viewer=info.context.viewer,
             filters=filters,
             first=first,
             after=position,
         )
+    info.context.loaders.prime(shown)
+    rows = shown.articles
     info.context.shows(*feed_tags(filters), *(f"article:{row.public_id}" for row in rows))
     edges = [
         ArticleEdge(

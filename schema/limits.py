@@ -20,7 +20,6 @@ import asyncio
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from graphql import (
@@ -38,17 +37,14 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
     get_named_type,
-    parse,
     value_from_ast,
 )
 from graphql.execution import ExecutionResult as GraphQLExecutionResult
-from strawberry.extensions import SchemaExtension, ValidationCache
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.types.graphql import OperationType
 
 from cms.settings import Settings
 from schema.document_shape import measure
-
-Parse = Callable[..., DocumentNode]
 
 
 def limit_error(message: str, code: str, setting: str, limit: float) -> GraphQLError:
@@ -125,18 +121,19 @@ class Limits:
         return None
 
 
-class LimitedParsing(SchemaExtension):
-    """Parses (cached by text) with the token limit, and names the limit when it is hit."""
+class LimitedParsing(ParserCache):
+    """Parses (cached by text, as Strawberry's `ParserCache`) with the token limit, and names
+    the limit when it is hit."""
 
-    def __init__(self, limits: Limits, parse_cached: Parse) -> None:
+    def __init__(self, limits: Limits, maxsize: int) -> None:
+        super().__init__(maxsize=maxsize)
         self.limits = limits
-        self.parse = parse_cached
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
         tokens = self.limits.tokens
         try:
-            context.graphql_document = self.parse(context.query, max_tokens=tokens)
+            context.graphql_document = self.cached_parse_document(context.query, max_tokens=tokens)
         except GraphQLSyntaxError as error:
             if f"more than {tokens} tokens" not in error.message:
                 raise
@@ -317,10 +314,9 @@ class QueryTimeLimit(SchemaExtension):
 
 def limit_extensions(limits: Limits, cache_size: int) -> list[Callable[[], SchemaExtension]]:
     """The extensions, in order: parse, check the shape and validate, cost, time."""
-    parse_cached = lru_cache(maxsize=cache_size)(parse)
     verdicts = ShapeVerdicts(limits, cache_size)
     return [
-        lambda: LimitedParsing(limits, parse_cached),
+        lambda: LimitedParsing(limits, cache_size),
         lambda: LimitedValidation(verdicts, cache_size),
         lambda: QueryCostLimiter(limits),
         lambda: QueryTimeLimit(limits),

@@ -1,5 +1,6 @@
 """The GraphQL API: types, queries and the per-request context, built on the services in `cms/`."""
 
+import logging
 from collections.abc import Callable, Iterator
 
 import strawberry
@@ -8,7 +9,6 @@ from strawberry.extensions import DisableIntrospection, MaskErrors, SchemaExtens
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
-from strawberry.utils.logging import StrawberryLogger
 
 from cms.errors import CmsError
 from cms.settings import Settings
@@ -20,6 +20,9 @@ from schema.subscription import Subscription
 
 DOCUMENT_CACHE_SIZE = 1024
 """Parsed and validated documents kept per process: frontends send a few fixed documents."""
+UNEXPECTED = "Unexpected error."
+
+logger = logging.getLogger("cms.graphql")
 
 
 def _unexpected(error: GraphQLError) -> bool:
@@ -28,15 +31,45 @@ def _unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, (GraphQLError, CmsError))
 
 
+def _request_id(execution_context: ExecutionContext | None) -> str | None:
+    context = execution_context.context if execution_context else None
+    return context.request_id if isinstance(context, Context) else None
+
+
 class NewsroomSchema(strawberry.Schema):
-    """Logs only unexpected errors, with their trace; a caller's mistake is not an incident."""
+    """Logs only unexpected errors, with their trace and request id; a caller's mistake is not
+    an incident."""
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
+        request_id = _request_id(execution_context)
         for error in errors:
             if _unexpected(error):
-                StrawberryLogger.error(error, execution_context)
+                logger.error(
+                    "Unexpected error in request %s at %s: %s",
+                    request_id,
+                    ".".join(map(str, error.path or [])) or "(document)",
+                    error.message,
+                    exc_info=error.original_error,
+                    extra={"request_id": request_id},
+                )
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Answers an unexpected error with the request id the log names it by, and nothing of
+    its text, which may hold SQL, values or paths."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=_unexpected, error_message=UNEXPECTED)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        masked.extensions = {
+            "code": "INTERNAL_SERVER_ERROR",
+            "requestId": _request_id(self.execution_context),
+        }
+        return masked
 
 
 class SharesQueriesOnly(SchemaExtension):
@@ -59,16 +92,14 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
     if settings.env == "production":
-        extensions.append(
-            lambda: MaskErrors(should_mask_error=_unexpected, error_message="Unexpected error.")
-        )
+        extensions.append(MaskUnexpectedErrors)
     return NewsroomSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(
-            disable_field_suggestions=settings.env == "production",
+            disable_field_suggestions=not settings.field_suggestions_enabled,
             batching_config={"max_operations": settings.max_batch_operations},
         ),
     )

@@ -96,7 +96,14 @@ class Settings(BaseSettings):
     max_query_tokens: int = 2000
     max_query_depth: int = 10
     max_query_aliases: int = 15
+    max_query_directives: int = Field(default=5, description="Directives on one field.")
+    max_query_repeats: int = Field(
+        default=50, description="Selections of one field in one selection set, fragments included."
+    )
     max_query_cost: int = 5000
+    max_query_seconds: float = Field(
+        default=10.0, description="Time a query may run before it is stopped (not mutations)."
+    )
     max_batch_operations: int = 10
     response_cache_bytes: int = 64 * 1024 * 1024
     cache_max_age: int = 30

@@ -4,18 +4,8 @@ import logging
 from collections.abc import Callable, Iterator
 
 import strawberry
-from graphql import ASTValidationRule, GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    DisableIntrospection,
-    MaskErrors,
-    MaxTokensLimiter,
-    ParserCache,
-    SchemaExtension,
-    ValidationCache,
-    max_aliases,
-    query_depth_limiter,
-)
+from graphql import GraphQLError
+from strawberry.extensions import DisableIntrospection, MaskErrors, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
@@ -23,7 +13,7 @@ from strawberry.types.graphql import OperationType
 from cms.errors import CmsError
 from cms.settings import Settings
 from schema.context import Context
-from schema.limits import QueryCostLimiter
+from schema.limits import Limits, limit_extensions
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
@@ -95,18 +85,8 @@ class SharesQueriesOnly(SchemaExtension):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    # The rule classes are built once: the validation cache is keyed by them, and a limiter
-    # extension built per request would make a new class, and a cache miss, every time.
-    limits: list[type[ASTValidationRule]] = [
-        query_depth_limiter.create_validator(settings.max_query_depth, should_ignore=None),
-        max_aliases.create_validator(settings.max_query_aliases),
-    ]
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
-        lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-        lambda: AddValidationRules(limits),
-        lambda: QueryCostLimiter(max_cost=settings.max_query_cost),
-        lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
-        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+        *limit_extensions(Limits.from_settings(settings), DOCUMENT_CACHE_SIZE),
         SharesQueriesOnly,
     ]
     if not settings.introspection_enabled:
@@ -125,4 +105,4 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     )
 
 
-__all__ = ["DOCUMENT_CACHE_SIZE", "build_schema"]
+__all__ = ["build_schema"]

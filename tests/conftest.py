@@ -277,3 +277,15 @@ def mailroom(settings: Settings) -> Iterator[Mailroom]:
         )
     finally:
         controller.stop()
+
+
+@asynccontextmanager
+async def app_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of an app built from `settings`, for tests that change a setting."""
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:
+            yield client
+    finally:
+        await app.state.engine.dispose()

@@ -53,13 +53,20 @@ def stop_server(process: subprocess.Popen[bytes], seconds: float = 60) -> None:
 
 
 @contextmanager
-def live_server(env: dict[str, str], *extra: str) -> Iterator[str]:
-    """A healthy server for the block, as its base URL (`http://127.0.0.1:PORT`)."""
+def live_process(env: dict[str, str], *extra: str) -> Iterator[tuple[str, int]]:
+    """A healthy server for the block, as its base URL and its process id (to read its memory)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     process = start_server(env, port, *extra)
     try:
         wait_until_healthy(process, url)
-        yield url
+        yield url, process.pid
     finally:
         stop_server(process)
+
+
+@contextmanager
+def live_server(env: dict[str, str], *extra: str) -> Iterator[str]:
+    """A healthy server for the block, as its base URL (`http://127.0.0.1:PORT`)."""
+    with live_process(env, *extra) as (url, _):
+        yield url

@@ -15,6 +15,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.exceptions import CannotGetOperationTypeError
 from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 from strawberry.utils.logging import StrawberryLogger
@@ -34,7 +35,9 @@ DOCUMENT_CACHE_SIZE = 1024
 def _unexpected(error: GraphQLError) -> bool:
     """Mask what the caller cannot act on; keep validation and domain errors readable."""
     original = error.original_error
-    return original is not None and not isinstance(original, (GraphQLError, CmsError))
+    return original is not None and not isinstance(
+        original, (GraphQLError, CmsError, CannotGetOperationTypeError)
+    )
 
 
 class NewsroomSchema(strawberry.Schema):

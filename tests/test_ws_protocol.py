@@ -26,6 +26,7 @@ from tests.builders import make_article, make_token, make_user
 from tests.live_server import live_process
 from tests.polling import until
 from tests.ws import PROTOCOL, GraphQLSocket, graphql_socket
+from tests.ws import live_server as in_process_server
 
 QUERY = "{ liveStreams { slug } }"
 BREAKING = 'subscription { breakingNews(locale: "en") { title isBreaking } }'
@@ -104,6 +105,11 @@ MALFORMED: list[tuple[str, list[str | bytes], int]] = [
     ("complete without id", ['{"type": "complete"}'], 4400),
     ("connection_init payload not an object", ['{"type": "connection_init", "payload": 1}'], 4400),
     ("duplicate id", [_subscribe("1", {"query": BREAKING})] * 2, 4409),
+    (
+        "duplicate id past a close reason's size",
+        [_subscribe("i" * 200, {"query": BREAKING})] * 2,
+        4409,
+    ),
     ("second connection_init", ['{"type": "connection_init"}'], 4429),
 ]
 
@@ -162,6 +168,20 @@ async def test_a_graphql_error_is_an_error_message_and_the_socket_stays_open(
     assert refused["type"] == "error"
     assert refused["payload"][0]["message"].startswith(message)
     assert answer["type"] == "next"
+
+
+async def test_an_unknown_operation_name_is_not_masked_in_production(
+    settings: Settings, engine: AsyncEngine
+) -> None:
+    """It is the caller's mistake, not an incident to hide and log with a trace."""
+    production = settings.model_copy(
+        update={"env": "production", "secret_key": "s" * 40, "scheduler_interval_seconds": 0}
+    )
+    async with in_process_server(production) as running, graphql_socket(running.address) as client:
+        await client.subscribe("bad", BREAKING, operationName="Nope")
+        [refused] = await client.until_done("bad")
+
+    assert refused["payload"] == [{"message": 'Unknown operation named "Nope".'}]
 
 
 async def test_every_message_from_the_server_is_a_text_frame(server: Server) -> None:

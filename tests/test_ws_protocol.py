@@ -190,7 +190,7 @@ async def test_every_message_from_the_server_is_a_text_frame(server: Server) -> 
         client = GraphQLSocket(raw)
         frames = []
         for message in (
-            {"type": "connection_init", "payload": None},
+            {"type": "connection_init"},
             {"type": "ping"},
             {"type": "subscribe", "id": "q", "payload": {"query": QUERY}},
             {"type": "subscribe", "id": "e", "payload": {"query": "{ nope }"}},
@@ -203,6 +203,18 @@ async def test_every_message_from_the_server_is_a_text_frame(server: Server) -> 
     assert sorted(json.loads(frame)["type"] for frame in frames) == [
         *("complete", "connection_ack", "error", "next", "pong")
     ]
+
+
+@pytest.mark.parametrize(
+    "init", [{"type": "connection_init"}, {"type": "connection_init", "payload": None}]
+)
+async def test_connection_init_may_leave_out_its_payload_or_send_null(
+    server: Server, init: dict[str, Any]
+) -> None:
+    async with graphql_socket(server.address, initialise=False) as client:
+        await client.send(init)
+
+        assert await client.receive() == {"type": "connection_ack"}
 
 
 async def test_a_socket_that_never_initialises_is_closed_with_4408(server: Server) -> None:
@@ -273,9 +285,10 @@ async def test_only_the_site_and_the_allowed_origins_may_open_a_socket(
     assert status == (101 if opens else 403)
 
 
-class NonReader:
-    """A client that stops reading once it has subscribed: websockets' sans-I/O protocol on a
-    plain socket with a small receive buffer, so that the server soon meets a full TCP window."""
+class RawClient:
+    """graphql-transport-ws on a plain socket (websockets' sans-I/O protocol): it sends several
+    messages in one TCP write, and reads only when told to. A small receive buffer makes a
+    server that sends to it meet a full TCP window soon."""
 
     def __init__(self, address: str) -> None:
         self.address = address
@@ -287,23 +300,24 @@ class NonReader:
         self.socket.setblocking(False)
         self.loop = asyncio.get_running_loop()
 
-    async def start(self, query: str) -> None:
-        """Open, initialise and subscribe, reading only the handshake and the ack."""
+    async def open(self, params: dict[str, Any] | None = None) -> None:
+        """Connect and initialise, reading the handshake and the ack only."""
         host, port = self.address.split(":")
         await self.loop.sock_connect(self.socket, (host, int(port)))
         self.protocol.send_request(self.protocol.connect())
         await self._flush()
         await self._read_until(lambda event: isinstance(event, Response))
-        await self.send({"type": "connection_init"})
+        await self.send({"type": "connection_init", "payload": params or {}})
         await self._read_until(lambda event: isinstance(event, Frame))
-        await self.send({"id": "slow", "type": "subscribe", "payload": {"query": query}})
 
-    async def send(self, message: dict[str, Any]) -> None:
-        self.protocol.send_text(json.dumps(message).encode())
+    async def send(self, *messages: dict[str, Any] | str) -> None:
+        for message in messages:
+            text = message if isinstance(message, str) else json.dumps(message)
+            self.protocol.send_text(text.encode())
         await self._flush()
 
     async def close_code(self) -> int | None:
-        """Read at last what the server sent, up to its close frame; the code it carried."""
+        """Read what the server sent, up to its close frame; the code it carried."""
         async with asyncio.timeout(10):
             await self._read_until(lambda _: self.protocol.close_rcvd is not None)
         return self.protocol.close_rcvd.code if self.protocol.close_rcvd else None
@@ -322,14 +336,14 @@ class NonReader:
 
 
 @pytest.fixture
-async def non_reader(server: Server) -> AsyncIterator[NonReader]:
-    client = NonReader(server.address)
+async def raw_client(server: Server) -> AsyncIterator[RawClient]:
+    client = RawClient(server.address)
     yield client
     client.socket.close()
 
 
 async def test_a_subscriber_that_never_reads_is_dropped_and_holds_up_no_one(
-    server: Server, session: AsyncSession, non_reader: NonReader
+    server: Server, session: AsyncSession, raw_client: RawClient
 ) -> None:
     token = await _token(session, Role.EDITOR)
     story = await make_article(session, title="Storm", body="<p>" + "x" * 200_000 + "</p>")
@@ -339,7 +353,8 @@ async def test_a_subscriber_that_never_reads_is_dropped_and_holds_up_no_one(
         graphql_socket(server.address) as reader,
         httpx.AsyncClient(base_url=server.url, headers={"Authorization": f"Bearer {token}"}) as api,
     ):
-        await non_reader.start(HEAVY)
+        await raw_client.open()
+        await raw_client.send({"id": "slow", "type": "subscribe", "payload": {"query": HEAVY}})
         await reader.subscribe("fast", BREAKING)
         await until(lambda: _count_is(server, 2), what="both subscriptions registering")
         memory_before = server.resident_bytes()
@@ -357,7 +372,7 @@ async def test_a_subscriber_that_never_reads_is_dropped_and_holds_up_no_one(
         assert growth < 64 * 1024 * 1024, f"the server grew by {growth:,} bytes"
         await until(lambda: _count_is(server, 1), what="the slow subscription ending")
 
-    assert await non_reader.close_code() == 1013
+    assert await raw_client.close_code() == 1013
 
 
 async def _count_is(server: Server, count: int) -> bool:

@@ -41,6 +41,7 @@ from strawberry.types.unset import UnsetType
 
 from cms.events import EventBus
 from cms.response_cache import ResponseStore
+from cms.services.mail import Outbox
 from cms.services.media.library import MediaLibrary
 from cms.services.persisted_queries import PersistedQueryStore, document_hash
 from cms.services.views import ViewCounter
@@ -71,6 +72,7 @@ class GraphQLApp(GraphQL[Context, None]):
         views: ViewCounter,
         cache: ResponseStore,
         events: EventBus,
+        outbox: Outbox | None = None,
     ) -> None:
         super().__init__(
             build_schema(settings),
@@ -88,6 +90,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self.views = views
         self.cache = cache
         self.events = events
+        self.outbox = outbox or Outbox(settings)
         self.persisted = PersistedQueryStore(settings.automatic_persisted_queries)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -267,6 +270,7 @@ class GraphQLApp(GraphQL[Context, None]):
             media=self.media,
             views=self.views,
             events=self.events,
+            outbox=self.outbox,
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:

@@ -23,7 +23,7 @@ from websockets.uri import parse_uri
 from cms.models import Role
 from cms.settings import Settings
 from tests.builders import make_article, make_token, make_user
-from tests.live_server import live_process
+from tests.live_server import server_process
 from tests.polling import until
 from tests.ws import PROTOCOL, GraphQLSocket, graphql_socket
 from tests.ws import live_server as in_process_server
@@ -74,8 +74,8 @@ def server(engine: AsyncEngine, settings: Settings) -> Iterator[Server]:
         "CMS_WS_INIT_TIMEOUT_SECONDS": "2",
         "CMS_WS_SEND_QUEUE_BYTES": str(SEND_QUEUE_BYTES),
     }
-    with live_process(env) as (url, pid):
-        yield Server(url, pid)
+    with server_process(env) as running:
+        yield Server(running.url, running.process.pid)
 
 
 async def _token(session: AsyncSession, role: Role) -> str:

@@ -129,6 +129,13 @@ class Settings(BaseSettings):
     ws_ping_seconds: float = 15.0
     ws_max_subscriptions: int = 20
     ws_allowed_origins: list[str] = []
+    ws_init_timeout_seconds: float = Field(
+        default=10.0, description="A socket that sends no `connection_init` within this closes."
+    )
+    ws_send_queue_bytes: int = Field(
+        default=1024 * 1024,
+        description="Unsent bytes a socket may fall behind by before it is closed with 1013.",
+    )
     embed_hosts: list[str] = [
         "www.youtube.com",
         "www.youtube-nocookie.com",

@@ -7,6 +7,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import DisableIntrospection, MaskErrors, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.exceptions import CannotGetOperationTypeError
 from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
@@ -28,7 +29,9 @@ logger = logging.getLogger("cms.graphql")
 def _unexpected(error: GraphQLError) -> bool:
     """Mask what the caller cannot act on; keep validation and domain errors readable."""
     original = error.original_error
-    return original is not None and not isinstance(original, (GraphQLError, CmsError))
+    return original is not None and not isinstance(
+        original, (GraphQLError, CmsError, CannotGetOperationTypeError)
+    )
 
 
 def _request_id(execution_context: ExecutionContext | None) -> str | None:

@@ -20,15 +20,15 @@
   "simple" request a foreign page could send without a CORS preflight, so it must carry an
   `Apollo-Require-Preflight` (or `X-Requested-With`) header, which such a page cannot set; and
   its declared length must fit the upload limit before a byte of it is read.
-- Subscriptions speak graphql-transport-ws only. The server pings every socket, caps the
-  operations a socket may run, accepts sockets from the site's own origin and the allowed
-  ones, signs a socket in with `connectionParams: {token}` or GraphiQL's session cookie, and
-  applies the allow-list to anonymous sockets too.
+- Subscriptions speak graphql-transport-ws only (`schema.socket` holds the protocol). The view
+  caps the operations a socket may run, accepts sockets from the site's own origin and the
+  allowed ones, and signs a socket in at `connection_init` with `connectionParams: {token}`
+  or GraphiQL's session cookie. A token that signs no one in is refused with 4403 rather than
+  served as anonymous, so a client with an expired token learns it at once.
 """
 
-import asyncio
 import dataclasses
-from contextlib import suppress
+from datetime import timedelta
 from typing import Any, cast
 from urllib.parse import unquote_to_bytes
 
@@ -42,19 +42,13 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.file_uploads.utils import replace_placeholders_with_files
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
-from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
-    BaseGraphQLTransportWSHandler,
-)
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
-    ConnectionInitMessage,
-    SubscribeMessage,
-)
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 from strawberry.types.unset import UnsetType
 
@@ -67,9 +61,10 @@ from cms.services.persisted_queries import PersistedQueryStore, document_hash
 from cms.services.views import ViewCounter
 from cms.settings import Settings
 from schema import build_schema
-from schema.auth_context import presented_token, viewer_for
+from schema.auth_context import bearer_token, presented_token, viewer_for
 from schema.context import Context
 from schema.http_request import graphql_requests
+from schema.socket import QueuedWebSocket, SocketHandler
 
 MULTIPART_OVERHEAD = 64 * 1024
 """Room for the `operations` and `map` parts and the boundaries around an upload's bytes."""
@@ -127,49 +122,9 @@ def _capped(receive: Receive, limit: int) -> Receive:
     return capped
 
 
-class SocketHandler(BaseGraphQLTransportWSHandler[Context, None]):
-    """graphql-transport-ws that pings idle clients, so proxies keep the socket open, and holds
-    anonymous sockets to the allow-list as HTTP does under `CMS_PERSISTED_QUERIES_ONLY`."""
-
-    ping_task: asyncio.Task[None] | None = None
-
-    async def handle_subscribe(self, message: SubscribeMessage) -> None:
-        view = cast("GraphQLApp", self.view)
-        locked = view.settings.persisted_queries_only and self.context.viewer.user is None
-        query = message["payload"]["query"]
-        if (
-            self.connection_acknowledged
-            and locked
-            and (document_hash(query) not in view.persisted.registered)
-        ):
-            refusal = _refusal(
-                "This endpoint runs registered documents only.", "PERSISTED_QUERY_NOT_ALLOWED"
-            )
-            errors = [error.formatted for error in refusal.errors or []]
-            await self.send_message({"id": message["id"], "type": "error", "payload": errors})
-            return
-        await super().handle_subscribe(message)
-
-    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
-        await super().handle_connection_init(message)
-        if self.connection_acknowledged and self.ping_task is None:
-            self.ping_task = asyncio.create_task(self.ping_forever())
-
-    async def ping_forever(self) -> None:
-        interval = self.view.settings.ws_ping_seconds  # type: ignore[attr-defined]
-        with suppress(Exception):
-            while True:
-                await asyncio.sleep(interval)
-                await self.send_message({"type": "ping"})
-
-    async def shutdown(self) -> None:
-        if self.ping_task is not None:
-            self.ping_task.cancel()
-        await super().shutdown()
-
-
 class GraphQLApp(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = SocketHandler
+    websocket_adapter_class = QueuedWebSocket
 
     def __init__(
         self,
@@ -188,6 +143,7 @@ class GraphQLApp(GraphQL[Context, None]):
             multipart_uploads_enabled=True,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             max_subscriptions_per_connection=settings.ws_max_subscriptions,
+            connection_init_wait_timeout=timedelta(seconds=settings.ws_init_timeout_seconds),
             allowed_origins=[settings.site_url, *settings.ws_allowed_origins],
         )
         self.settings = settings
@@ -303,6 +259,11 @@ class GraphQLApp(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """orjson refuses nesting past 1024 levels with a decode error; the standard library's
+        decoder overflowed the stack on deep arrays and dropped the socket."""
+        return orjson.loads(data)
 
     def parse_json(self, data: str | bytes) -> Any:
         """orjson, which refuses invalid UTF-8 and nesting past 1024 levels with an error,
@@ -494,11 +455,16 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """Programs sign a socket in with `connectionParams: {token}` (browsers need nothing
-        when GraphiQL's session cookie came with the handshake)."""
+        when GraphiQL's session cookie came with the handshake). The viewer is fixed here for
+        the socket's life: a second `connection_init` closes it with 4429."""
         params = context.connection_params or {}
-        token = params.get("token") or str(params.get("Authorization", "")).removeprefix("Bearer ")
-        if isinstance(token, str) and token:
+        offered = params.get("token", params.get("Authorization"))
+        if offered is not None:
+            token = offered.removeprefix("Bearer ") if isinstance(offered, str) else ""
             context.token = token
             context.viewer = await viewer_for(token, self.sessions)
             context.fresh_loaders()
+        bearer = context.connection is not None and bearer_token(context.connection) is not None
+        if (offered is not None or bearer) and context.viewer.user is None:
+            raise ConnectionRejectionError({"message": "The token is invalid or expired."})
         return await super().on_ws_connect(context)

@@ -167,7 +167,7 @@ class Loaders:
 
     async def _usages(self, items: list[tuple[int, str]]) -> list[media_service.Usages]:
         async with self.sessions() as session:
-            found = await media_queries.usages_of(session, items)
+            found = await media_queries.usages_of(session, items, self.viewer)
         return [found[media_id] for media_id, _ in items]
 
     async def _upcoming_slots(self, stream_ids: list[int]) -> list[list[ProgrammeSlot]]:

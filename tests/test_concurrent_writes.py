@@ -3,13 +3,14 @@ publishing one draft, or creating articles with one slug, get one success and cl
 the rest, never a 500, and the database holds exactly one write."""
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func
+from sqlalchemy import func, make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select
 
@@ -25,7 +26,7 @@ from cms.models import (
     Tag,
 )
 from cms.services.editorial import ATTEMPTS
-from tests.builders import make_token, make_user
+from tests.builders import make_article, make_token, make_user
 from tests.live_server import live_server
 
 CLIENTS = 8
@@ -232,3 +233,35 @@ async def test_concurrent_creates_of_one_tag_or_category_create_one(
         assert "wine" in refused["errors"][0]["message"]
     async with sessions() as session:
         assert await _count(session, model=model) == 1
+
+
+async def test_a_publish_waiting_past_sqlites_busy_timeout_is_run_again(
+    client: httpx.AsyncClient, session: AsyncSession, database_url: str, backend: str
+) -> None:
+    """SQLite has one writer; a publish that waits for it longer than the busy timeout (5 s)
+    while another process holds it is run again, not answered with an error."""
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL locks rows, not the database")
+    editor = await make_user(session, role=Role.EDITOR)
+    token = await make_token(session, editor)
+    draft = await make_article(session, status=ArticleStatus.DRAFT)
+    await session.commit()
+    other_process = sqlite3.connect(make_url(database_url).database or "", timeout=0)
+    other_process.execute("BEGIN IMMEDIATE")
+
+    async def release_later() -> None:
+        await asyncio.sleep(7)
+        other_process.rollback()
+
+    releasing = asyncio.create_task(release_later())
+    response = await client.post(
+        "/graphql",
+        json={"query": PUBLISH, "variables": {"id": draft.public_id}},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    await releasing
+    other_process.close()
+
+    assert response.json()["data"]["publishArticle"]["errors"] == [], response.text
+    await session.refresh(draft)
+    assert draft.status == ArticleStatus.PUBLISHED

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, delete, select, update
 
@@ -290,6 +290,13 @@ async def get_for_editing(ec: EditorialContext, public_id: str) -> Article:
     return found
 
 
+def _sqlite_locked(error: Exception) -> bool:
+    """SQLite has one writer: a transaction that read before another one committed cannot
+    write (SQLITE_BUSY_SNAPSHOT, at once), and a writer can wait past the busy timeout. Both
+    are told `database is locked`, and both succeed when run again from a fresh read."""
+    return isinstance(error, OperationalError) and "database is locked" in str(error.orig)
+
+
 async def retried(
     ec: EditorialContext, write: Callable[[], Awaitable[T]], *lost_race: type[Exception]
 ) -> T:
@@ -297,7 +304,9 @@ async def retried(
     for _ in range(ATTEMPTS - 1):
         try:
             return await write()
-        except lost_race:
+        except Exception as error:
+            if not (isinstance(error, lost_race) or _sqlite_locked(error)):
+                raise
             await ec.session.rollback()
     return await write()
 

@@ -1,7 +1,8 @@
 """Alembic environment: the URL comes from the application settings, the metadata from cms.models.
 
-`cms migrate` and the tests hand in an open connection through `config.attributes`; the
-`alembic` command line opens its own async engine.
+`cms migrate` and the tests hand in an open connection through `config.attributes`, already in
+the one transaction `cms.migrations.in_one_transaction` opens; the `alembic` command line opens
+its own async engine and runs in the same kind of transaction.
 """
 
 import asyncio
@@ -13,7 +14,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from alembic import context
-from cms.migrations import include_object
+from cms.migrations import in_one_transaction, include_object
 from cms.models import metadata
 from cms.models.columns import UTCDateTime
 from cms.settings import Settings
@@ -45,7 +46,7 @@ async def run_async_migrations() -> None:
     url = config.get_main_option("sqlalchemy.url") or Settings().database_url
     engine = create_async_engine(url, poolclass=pool.NullPool)
     async with engine.connect() as connection:
-        await connection.run_sync(do_run_migrations)
+        await connection.run_sync(in_one_transaction, do_run_migrations)
     await engine.dispose()
 
 

@@ -1,8 +1,9 @@
 """The two ceilings as ASGI factories for uvicorn, on the same stack as our server.
 
-`bytes_app`: POST /<operation> answers the pre-encoded bytes our server gave for it (read from the
-file in BENCH_RESPONSES). `sql_app`: POST /<kind> runs the minimal SQL and encodes with orjson.
-Both read the request body, as our server must.
+`bytes_app`: GET /<operation> answers the pre-encoded bytes our server gave for it (read from the
+file in BENCH_RESPONSES). `sql_app`: GET /<kind> runs the minimal SQL and encodes with orjson.
+Both are sent the same persisted-query URL as our server, and the SQL ceiling decodes its
+variables, as our server must.
 """
 
 import os
@@ -39,12 +40,9 @@ def bytes_app() -> Starlette:
     encoded = {name: body.encode() for name, body in responses.items()}
 
     async def answer(request: Request) -> Response:
-        await request.body()
         return Response(encoded[request.path_params["name"]], media_type="application/json")
 
-    return Starlette(
-        routes=[Route("/healthz", healthz), Route("/{name}", answer, methods=["POST"])]
-    )
+    return Starlette(routes=[Route("/healthz", healthz), Route("/{name}", answer)])
 
 
 def sql_app() -> Starlette:
@@ -58,10 +56,10 @@ def sql_app() -> Starlette:
         await engine.dispose()
 
     async def answer(request: Request) -> Response:
-        variables = orjson.loads(await request.body())["variables"]
+        variables = orjson.loads(request.query_params["variables"])
         async with engine.connect() as connection:
             data = await HANDLERS[request.path_params["kind"]](connection, settings, variables)
         return Response(orjson.dumps(data), media_type="application/json")
 
-    routes = [Route("/healthz", healthz), Route("/{kind}", answer, methods=["POST"])]
+    routes = [Route("/healthz", healthz), Route("/{kind}", answer)]
     return Starlette(routes=routes, lifespan=lifespan)

@@ -40,7 +40,7 @@ from cms.models import Role
 from cms.seed import seed_demo
 from cms.services import users as user_service
 from cms.settings import Settings
-from schema import MASKED_ERROR
+from schema import UNEXPECTED
 
 LOG = ROOT / "bench" / "data" / "fuzz-server.log"
 STAFF = (Role.AUTHOR, Role.EDITOR, Role.ADMIN)
@@ -98,9 +98,10 @@ def judge(status: int, body: bytes) -> str | None:
         message = error.get("message") if isinstance(error, dict) else None
         if not isinstance(message, str) or not message.strip():
             return "an error without a message"
-        if message == MASKED_ERROR:
+        code = (error.get("extensions") or {}).get("code")
+        if message == UNEXPECTED or code == "INTERNAL_SERVER_ERROR":
             path = [step for step in error.get("path") or [] if isinstance(step, str)]
-            return f"{MASKED_ERROR!r} at {'.'.join(path) or 'the operation'}"
+            return f"{UNEXPECTED!r} at {'.'.join(path) or 'the operation'}"
     return None
 
 

@@ -110,6 +110,9 @@ def cover(rng: random.Random, seed: int, media_id: int, moment: datetime) -> Row
         "dominant_color": f"#{rng.getrandbits(24):06x}",
         "placeholder": None,
         "renditions": [],
+        # Marked done: the dataset has no files, and the server must not spend its first
+        # minutes failing to render ten thousand covers while it is being measured.
+        "renditions_done_at": moment,
         "original_filename": f"cover-{media_id}.jpg",
         "uploaded_by_id": None,
         "created_at": moment,

@@ -73,11 +73,19 @@ async def _check(settings: Settings, answers: dict[str, Any], chosen: checks.Sam
 
 
 def _fetch(url: str, operation: Operation) -> bytes:
-    response = httpx.post(
-        url, content=operation.body(), headers={"Content-Type": "application/json"}, timeout=30
-    )
+    response = httpx.get(f"{url}?{operation.persisted_query_string()}", timeout=30)
     response.raise_for_status()
     return response.content
+
+
+def _register(ops: list[Operation]) -> Path:
+    """The operations' documents as the allow-list our server loads at start-up
+    (`CMS_PERSISTED_QUERIES_DIR`), so every worker knows their hashes."""
+    folder = DATA / "queries"
+    folder.mkdir(exist_ok=True)
+    for op in ops:
+        (folder / f"{op.kind}.graphql").write_text(op.document, encoding="utf-8")
+    return folder
 
 
 @contextmanager
@@ -100,11 +108,11 @@ def _verify_ceilings(
 
 
 def _measure(
-    server: Server, url: str, body: Path, connections: int, args: argparse.Namespace
+    server: Server, url: str, connections: int, args: argparse.Namespace
 ) -> tuple[wrk.Load, float, float]:
-    wrk.run(url, body, connections, args.warmup)
+    wrk.run(url, connections, args.warmup)
     cpu_before = server.cpu_seconds()
-    load = wrk.run(url, body, connections, args.duration)
+    load = wrk.run(url, connections, args.duration)
     cpu_ms = (server.cpu_seconds() - cpu_before) * 1000 / max(load.requests, 1)
     return load, cpu_ms, server.rss_per_worker_mib()
 
@@ -116,7 +124,7 @@ def _bench_workers(
     chosen: checks.Samples,
     args: argparse.Namespace,
 ) -> list[Measurement]:
-    env = _server_env(settings)
+    env = _server_env(settings) | {"CMS_PERSISTED_QUERIES_DIR": str(_register(ops))}
     responses = DATA / "responses.json"
     ours = Server(OURS, "cms.app:create_app", workers, env | {"CMS_RESPONSE_CACHE_BYTES": "0"})
     cached = Server(CACHED, "cms.app:create_app", workers, env)
@@ -134,15 +142,15 @@ def _bench_workers(
             print(f"Answers checked ({workers} worker(s)); measuring.", flush=True)
             for connections in args.connections:
                 for op in ops:
-                    body = DATA / f"{op.name}.json"
-                    body.write_bytes(op.body())
-                    for server, url in (
-                        (raw, f"{raw.url}/{op.name}"),
-                        (sql, f"{sql.url}/{op.kind}"),
-                        (ours, f"{ours.url}/graphql"),
-                        (cached, f"{cached.url}/graphql"),
+                    query = op.persisted_query_string()
+                    for server, path in (
+                        (raw, op.name),
+                        (sql, op.kind),
+                        (ours, "graphql"),
+                        (cached, "graphql"),
                     ):
-                        load, cpu_ms, rss = _measure(server, url, body, connections, args)
+                        url = f"{server.url}/{path}?{query}"
+                        load, cpu_ms, rss = _measure(server, url, connections, args)
                         results.append(
                             Measurement(
                                 op.name, workers, connections, server.name, load, cpu_ms, rss

@@ -1,13 +1,10 @@
-"""Run wrk with the POST script; read requests/s, latency percentiles and errors from its output."""
+"""Run wrk on a GET URL; read requests/s, latency percentiles and errors from its output."""
 
-import os
 import re
 import subprocess
 from dataclasses import dataclass
-from pathlib import Path
 
 WRK = "/usr/bin/wrk"
-SCRIPT = Path(__file__).resolve().parent / "post.lua"
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 _DURATION = r"([\d.]+)(us|ms|s|m)\b"
 
@@ -54,12 +51,11 @@ def parse(output: str) -> Load:
     )
 
 
-def run(url: str, body_file: Path, connections: int, seconds: float, threads: int = 1) -> Load:
+def run(url: str, connections: int, seconds: float, threads: int = 1) -> Load:
     """One wrk run; a timeout of 10 s keeps a stalled server visible as errors, not a hang."""
     command = [
         *(WRK, "--latency", "-t", str(threads), "-c", str(connections)),
-        *("-d", f"{seconds:g}s", "--timeout", "10s", "-s", str(SCRIPT), url),
+        *("-d", f"{seconds:g}s", "--timeout", "10s", "-H", "Accept: application/json", url),
     ]
-    env = {**os.environ, "BENCH_BODY": str(body_file)}
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
     return parse(done.stdout)

@@ -1,14 +1,18 @@
 """The composition root: builds the Starlette app from settings, mounts GraphQL (HTTP and
 WebSocket), media and health, and runs the event bus and the scheduler for the app's lifetime.
+Every response carries an `X-Request-Id` (an upstream proxy's, when it sent a valid one), the
+id the log and a masked error name the request by.
 
 The only module of `cms/` that imports `schema/`.
 """
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
 
+from asgi_correlation_id import CorrelationIdMiddleware
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -27,6 +31,7 @@ from cms.events import bus_for
 from cms.http_cache import ResponseCacheMiddleware
 from cms.response_cache import RedisResponseCache, ResponseCache, ResponseStore
 from cms.services import digest, persisted_queries, scheduling
+from cms.services.mail import Outbox
 from cms.services.media.library import MediaLibrary
 from cms.services.viewer import Viewer
 from cms.services.views import ViewCounter
@@ -46,8 +51,15 @@ class ImmutableMedia(StaticFiles):
         return response
 
 
+logger = logging.getLogger("cms")
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
+    """The app; `Settings` has already refused values unsafe in production, and what is only
+    doubtful is logged here, so that every way of starting the server says it."""
     settings = settings or Settings()
+    for warning in settings.production_warnings():
+        logger.warning("Production settings: %s.", warning)
     engine = create_engine(settings)
     cache: ResponseStore = (
         RedisResponseCache(
@@ -66,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     events = bus_for(settings)
     sessions = create_sessionmaker(engine, events, invalidate=stale)
     media = MediaLibrary(settings, storage_for(settings), sessions)
+    outbox = Outbox(settings)
     views = ViewCounter(
         sessions, settings.secret_key, timedelta(minutes=settings.view_repeat_minutes)
     )
@@ -100,6 +113,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             with suppress(asyncio.CancelledError):
                 await task
         await views.flush()
+        await outbox.close()
         await media.close()
         if isinstance(cache, RedisResponseCache):
             await cache.close()
@@ -111,7 +125,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def authenticate(request: Request) -> Viewer:
         return await viewer_for(presented_token(request, settings), sessions)
 
-    graphql = GraphQLApp(settings, sessions, media, views, cache, events)
+    graphql = GraphQLApp(settings, sessions, media, views, cache, events, outbox)
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
@@ -123,16 +137,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
     if settings.media_storage == "local":
         settings.media_root.mkdir(parents=True, exist_ok=True)
         routes.append(Mount("/media", ImmutableMedia(directory=settings.media_root), name="media"))
-    middleware = [
-        Middleware(
-            ResponseCacheMiddleware, cache=cache, path="/graphql", max_body=settings.max_body_bytes
+    middleware = [Middleware(CorrelationIdMiddleware)]
+    if settings.response_cache_bytes > 0:
+        middleware.append(
+            Middleware(
+                ResponseCacheMiddleware,
+                cache=cache,
+                path="/graphql",
+                max_body=settings.max_body_bytes,
+            )
         )
-    ]
-    app = Starlette(
-        routes=routes,
-        middleware=middleware if settings.response_cache_bytes > 0 else [],
-        lifespan=lifespan,
-    )
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan, debug=settings.debug)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
@@ -140,4 +155,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.media = media
     app.state.response_cache = cache
     app.state.views = views
+    app.state.outbox = outbox
     return app

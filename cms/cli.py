@@ -1,6 +1,8 @@
-"""The `cms` command: serve, migrate, seed, export-schema."""
+"""The `cms` command: check, serve, migrate, seed, backup, restore, export-schema, users, queries,
+digest."""
 
 import asyncio
+import secrets
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -8,7 +10,9 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 
+from cms.backup import BackupError, create_backup, restore_backup
 from cms.db import create_engine, create_sessionmaker
 from cms.errors import CmsError
 from cms.events import bus_for
@@ -27,6 +31,33 @@ digest_app = typer.Typer(help="The daily newsletter digest.")
 app.add_typer(digest_app, name="digest")
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
+GENERATED_PASSWORD_BYTES = 18
+"""24 URL-safe characters: far beyond guessing, short enough to type once."""
+
+
+def _checked_settings() -> Settings:
+    """The settings, or exit 1 naming every value that is unsafe in production; warnings are
+    printed and do not stop anything."""
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            typer.echo(f"Refused: {problem['msg'].removeprefix('Value error, ')}", err=True)
+        raise typer.Exit(1) from None
+    for warning in settings.production_warnings():
+        typer.echo(f"Warning: {warning}.", err=True)
+    return settings
+
+
+@app.command()
+def check() -> None:
+    """Check the settings (`CMS_*` and `.env`) before a start; exits 1 when they are unsafe in
+    production: a default or short secret, debug output, SQL echo, and the like."""
+    settings = _checked_settings()
+    if settings.env == "production":
+        typer.echo("The settings are fit for production.")
+    else:
+        typer.echo("Development settings; CMS_ENV=production checks them for production.")
 
 
 async def _migrate(settings: Settings) -> None:
@@ -76,12 +107,14 @@ def serve(
         bool, typer.Option(help="Seed the demo newsroom into an empty database.")
     ] = False,
 ) -> None:
-    """Migrate the database, then serve the API (GraphiQL at /graphql)."""
-    settings = Settings()
+    """Check the settings, migrate the database, then serve the API (GraphiQL at /graphql in
+    development)."""
+    settings = _checked_settings()
     asyncio.run(_migrate(settings))
     if demo:
         asyncio.run(_seed(settings))
-    typer.echo(f"GraphiQL: http://{host}:{port}/graphql")
+    if settings.graphiql_enabled:
+        typer.echo(f"GraphiQL: http://{host}:{port}/graphql")
     uvicorn.run(
         "cms.app:create_app",
         factory=True,
@@ -108,7 +141,10 @@ async def _create_user(
         await engine.dispose()
 
 
-def _read_password(from_stdin: bool) -> str:
+def _read_password(from_stdin: bool, generate: bool) -> str:
+    """The password given, on stdin or at the prompt, or a new random one; never a default."""
+    if generate:
+        return secrets.token_urlsafe(GENERATED_PASSWORD_BYTES)
     if from_stdin or not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\n")
     return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
@@ -122,17 +158,26 @@ def create_user(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
+    generate_password: Annotated[
+        bool,
+        typer.Option(
+            "--generate-password", help="Make a random password and print it, this once only."
+        ),
+    ] = False,
 ) -> None:
-    """Create a staff account; asks for the password (or reads it from stdin)."""
+    """Create a staff account; asks for the password (or reads it from stdin, or generates
+    one). There is no default password."""
     settings = Settings()
     asyncio.run(_migrate(settings))
-    password = _read_password(password_stdin)
+    password = _read_password(password_stdin, generate_password)
     try:
         created = asyncio.run(_create_user(settings, email, password, role, name))
     except CmsError as error:
         typer.echo(f"Error: {error.message}", err=True)
         raise typer.Exit(1) from error
     typer.echo(f"Created {role.value} {created}.")
+    if generate_password:
+        typer.echo(f"Password (shown only now, stored only as a hash): {password}")
 
 
 async def _publish_due(settings: Settings) -> scheduling.SchedulerRun:
@@ -202,6 +247,43 @@ def send_digest(
     )
     if run.failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def backup(
+    archive: Annotated[Path, typer.Argument(help="The archive to write (a new .tar file).")],
+) -> None:
+    """Save the database and its media in one archive, consistently, while the server runs."""
+    try:
+        manifest = asyncio.run(create_backup(Settings(), archive))
+    except BackupError as error:
+        typer.echo(f"Error: {error.message}", err=True)
+        raise typer.Exit(1) from error
+    typer.echo(
+        f"Backed up {manifest.rows('article')} article(s), {len(manifest.tables)} tables and "
+        f"{len(manifest.media)} media file(s) at migration {manifest.alembic_revision} "
+        f"to {archive}."
+    )
+
+
+@app.command()
+def restore(
+    archive: Annotated[Path, typer.Argument(help="An archive written by `cms backup`.")],
+    force: Annotated[
+        bool, typer.Option(help="Replace a database that already holds content.")
+    ] = False,
+) -> None:
+    """Restore an archive into this instance's database and media store; checks every file
+    first and the restored tables after, and migrates an older archive."""
+    try:
+        manifest = asyncio.run(restore_backup(Settings(), archive, force=force))
+    except BackupError as error:
+        typer.echo(f"Error: {error.message}", err=True)
+        raise typer.Exit(1) from error
+    typer.echo(
+        f"Restored {manifest.rows('article')} article(s) and {len(manifest.media)} media "
+        f"file(s) from {manifest.created_at.isoformat()}; checksums verified."
+    )
 
 
 @app.command("export-schema")

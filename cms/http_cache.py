@@ -3,12 +3,15 @@
 Only anonymous requests take part (no `Authorization` header, no session cookie). A response is
 stored when the GraphQL view marked it `Cache-Control: public` (an anonymous query with no
 errors and no preview); its `Surrogate-Key` header lists its tags, for the store and for a CDN.
+The key includes the media type negotiated from `Accept`, as the same body is answered with a
+different `Content-Type` (and the view says `Vary: Accept` for a CDN).
 """
 
 import hashlib
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cms.media_types import negotiate
 from cms.response_cache import CachedResponse, ResponseStore
 
 SESSION_COOKIE = b"cms_session="
@@ -46,7 +49,10 @@ class ResponseCacheMiddleware:
         if more:
             await self.app(scope, _replay(body, receive, more=True), send)
             return
+        accept = _header(scope, b"accept")
+        media_type = negotiate(accept.decode("latin-1") if accept is not None else None)
         digest = hashlib.sha256(scope["method"].encode() + b"?" + scope["query_string"] + b"\n")
+        digest.update(f"{media_type}\n".encode())
         digest.update(body)
         key = digest.hexdigest()
         entry = await self.cache.get(key)

@@ -109,6 +109,21 @@ return 1
 """
 """Store an entry only if no invalidation happened since its generation was read (atomic)."""
 
+_INVALIDATE = """
+redis.call('INCR', KEYS[1])
+for i = 2, #KEYS do
+  for _, key in ipairs(redis.call('SMEMBERS', KEYS[i])) do
+    redis.call('DEL', ARGV[1] .. key)
+  end
+  redis.call('DEL', KEYS[i])
+end
+return 1
+"""
+"""Bump the generation and drop the tags' entries and their index in one step (atomic): an
+entry put between reading a tag's members and deleting the tag would lose its place in the
+index, and no later invalidation could find it. Entry keys are built in the script, so this
+needs one Redis, not a cluster."""
+
 
 def _as_bytes(value: bytes | str) -> bytes:
     return value.encode() if isinstance(value, str) else value
@@ -124,6 +139,7 @@ class RedisResponseCache:
         self._pending: set[asyncio.Task[None]] = set()
         self._generation_key = f"{prefix}:generation"
         self._put_script = self._redis.register_script(_PUT_IF_CURRENT)
+        self._invalidate_script = self._redis.register_script(_INVALIDATE)
 
     def _entry_key(self, key: str) -> str:
         return f"{self._prefix}:entry:{key}"
@@ -166,12 +182,10 @@ class RedisResponseCache:
         task.add_done_callback(self._pending.discard)
 
     async def _invalidate(self, tags: set[str]) -> None:
-        await self._redis.incr(self._generation_key)
-        tag_keys = [self._tag_key(tag) for tag in tags]
-        keys = await self._redis.sunion(tag_keys) if tag_keys else set()
-        entries = [self._entry_key(_as_bytes(k).decode()) for k in keys]
-        if entries or tag_keys:
-            await self._redis.delete(*entries, *tag_keys)
+        await self._invalidate_script(
+            keys=[self._generation_key, *(self._tag_key(tag) for tag in sorted(tags))],
+            args=[self._entry_key("")],
+        )
 
     async def settle(self) -> None:
         if self._pending:

@@ -17,6 +17,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from cms.models.enums import MediaKind
 
 DEFAULT_SECRET_KEY = "change-me"
+MIN_SECRET_LENGTH = 32
+"""Signing keys (sessions, previews, view counting) need at least 32 random characters."""
 
 
 class Settings(BaseSettings):
@@ -58,12 +60,30 @@ class Settings(BaseSettings):
     page_size_max: int = 100
     graphiql: bool | None = None
     introspection: bool | None = None
+    field_suggestions: bool | None = Field(
+        default=None,
+        description='"Did you mean …?" in validation errors, which spell out hidden field names.',
+    )
+    debug: bool = Field(
+        default=False, description="Tracebacks in the answer to a request that failed."
+    )
     sql_echo: bool = False
     session_ttl_hours: int = 12
     login_slowdown_after: int = 3
     login_slowdown_seconds: float = 1.0
     login_lockout_after: int = 10
     login_lockout_minutes: int = 15
+    password_reset_url: str | None = Field(
+        default=None,
+        description="The page a reset mail links to, with `{token}` where the token goes; "
+        "`CMS_SITE_URL` + `/reset-password?token={token}` when unset.",
+    )
+    password_reset_minutes: int = 30
+    password_reset_max_requests: int = Field(
+        default=5,
+        description="Reset mails asked for one address, or from one client address, within "
+        "`login_lockout_minutes`; more are refused, so nobody can flood a mailbox.",
+    )
     preview_ttl_minutes: int = 60
     scheduler_interval_seconds: float = 5.0
     persisted_queries_only: bool = Field(
@@ -76,7 +96,14 @@ class Settings(BaseSettings):
     max_query_tokens: int = 2000
     max_query_depth: int = 10
     max_query_aliases: int = 15
+    max_query_directives: int = Field(default=5, description="Directives on one field.")
+    max_query_repeats: int = Field(
+        default=50, description="Selections of one field in one selection set, fragments included."
+    )
     max_query_cost: int = 5000
+    max_query_seconds: float = Field(
+        default=10.0, description="Time a query may run before it is stopped (not mutations)."
+    )
     max_batch_operations: int = 10
     response_cache_bytes: int = 64 * 1024 * 1024
     cache_max_age: int = 30
@@ -102,6 +129,13 @@ class Settings(BaseSettings):
     ws_ping_seconds: float = 15.0
     ws_max_subscriptions: int = 20
     ws_allowed_origins: list[str] = []
+    ws_init_timeout_seconds: float = Field(
+        default=10.0, description="A socket that sends no `connection_init` within this closes."
+    )
+    ws_send_queue_bytes: int = Field(
+        default=1024 * 1024,
+        description="Unsent bytes a socket may fall behind by before it is closed with 1013.",
+    )
     embed_hosts: list[str] = [
         "www.youtube.com",
         "www.youtube-nocookie.com",
@@ -115,6 +149,13 @@ class Settings(BaseSettings):
     def _digest_off(cls, value: object) -> object:
         """An empty `CMS_DIGEST_TIME` (or `off`) turns the automatic digest off."""
         return None if value in ("", "off") else value
+
+    @field_validator("password_reset_url")
+    @classmethod
+    def _reset_url_has_token(cls, value: str | None) -> str | None:
+        if value is not None and "{token}" not in value:
+            raise ValueError("CMS_PASSWORD_RESET_URL needs a {token} placeholder")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -131,9 +172,65 @@ class Settings(BaseSettings):
             raise ValueError(f"default_locale {self.default_locale!r} is not in locales")
         if self.media_storage == "s3" and not self.s3_bucket:
             raise ValueError("CMS_MEDIA_STORAGE=s3 needs CMS_S3_BUCKET")
-        if self.env == "production" and self.secret_key == DEFAULT_SECRET_KEY:
-            raise ValueError("CMS_SECRET_KEY must be set to a random value in production")
+        refusals = self.production_refusals()
+        if refusals:
+            raise ValueError("".join(["unsafe in production:", *(f"\n- {r}" for r in refusals)]))
         return self
+
+    def production_refusals(self) -> list[str]:
+        """Values that would leak secrets or open the server in production; none in development."""
+        if self.env != "production":
+            return []
+        refusals: list[str] = []
+        if self.secret_key == DEFAULT_SECRET_KEY:
+            refusals.append("CMS_SECRET_KEY must be set to a random value in production")
+        elif len(self.secret_key) < MIN_SECRET_LENGTH:
+            refusals.append(
+                f"CMS_SECRET_KEY has {len(self.secret_key)} characters; use at least "
+                f"{MIN_SECRET_LENGTH} random ones (`python -c 'import secrets; "
+                "print(secrets.token_urlsafe(32))'`)"
+            )
+        if self.debug:
+            refusals.append("CMS_DEBUG shows tracebacks to callers; turn it off")
+        if self.sql_echo:
+            refusals.append(
+                "CMS_SQL_ECHO logs every statement with its values (password hashes, emails); "
+                "turn it off"
+            )
+        if self.media_import_allowed_networks:
+            refusals.append(
+                "CMS_MEDIA_IMPORT_ALLOWED_NETWORKS lets importMedia reach private networks; "
+                "leave it empty"
+            )
+        if self.smtp_password and not (self.smtp_tls or self.smtp_starttls):
+            refusals.append(
+                "CMS_SMTP_PASSWORD would cross the network in clear text; set CMS_SMTP_TLS or "
+                "CMS_SMTP_STARTTLS"
+            )
+        return refusals
+
+    def production_warnings(self) -> list[str]:
+        """Values that are safe but probably not what a production site wants."""
+        if self.env != "production":
+            return []
+        warnings: list[str] = []
+        if self.database_url.startswith("sqlite"):
+            warnings.append(
+                "SQLite serves one machine (several workers on it are fine); a second machine, "
+                "read replicas or online backups need PostgreSQL"
+            )
+        if not self.site_url.startswith("https://"):
+            warnings.append(
+                "CMS_SITE_URL is not https: session cookies are sent without the Secure flag"
+            )
+        for name, enabled in (
+            ("CMS_GRAPHIQL", self.graphiql),
+            ("CMS_INTROSPECTION", self.introspection),
+            ("CMS_FIELD_SUGGESTIONS", self.field_suggestions),
+        ):
+            if enabled:
+                warnings.append(f"{name} is on: it shows strangers the schema")
+        return warnings
 
     @cached_property
     def zone(self) -> ZoneInfo:
@@ -148,6 +245,12 @@ class Settings(BaseSettings):
         return self.env == "development" if self.introspection is None else self.introspection
 
     @property
+    def field_suggestions_enabled(self) -> bool:
+        if self.field_suggestions is None:
+            return self.env == "development"
+        return self.field_suggestions
+
+    @property
     def public_api_url(self) -> str:
         """Where readers reach this server (confirm and unsubscribe links); the site by default."""
         return (self.api_url or self.site_url).rstrip("/")
@@ -156,6 +259,13 @@ class Settings(BaseSettings):
         """The public page of an article on the site, for feeds and emails."""
         path = self.article_path.format(locale=locale, slug=slug, public_id=public_id)
         return self.site_url.rstrip("/") + "/" + path.lstrip("/")
+
+    def password_reset_link(self, token: str) -> str:
+        """Where a reset mail sends its reader: the frontend's page, or one under the site."""
+        template = (
+            self.password_reset_url or self.site_url.rstrip("/") + "/reset-password?token={token}"
+        )
+        return template.replace("{token}", token)
 
     def media_url_for(self, key: str) -> str:
         """Absolute URL of a stored file, so frontends on other hosts can use it as is."""

@@ -1,55 +1,80 @@
 """The GraphQL API: types, queries and the per-request context, built on the services in `cms/`."""
 
+import logging
 from collections.abc import Callable, Iterator
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    DisableIntrospection,
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import DisableIntrospection, MaskErrors, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.exceptions import CannotGetOperationTypeError
 from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
-from strawberry.utils.logging import StrawberryLogger
 
 from cms.errors import CmsError
 from cms.settings import Settings
 from schema.context import Context
-from schema.limits import QueryCostLimiter
+from schema.limits import Limits, limit_extensions
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALARS
 from schema.subscription import Subscription
 from schema.text_input import RefuseNulCharacters
 
-MASKED_ERROR = "Unexpected error."
-"""What a caller reads in production in place of an unexpected error (logged with its trace)."""
 DOCUMENT_CACHE_SIZE = 1024
 """Parsed and validated documents kept per process: frontends send a few fixed documents."""
+UNEXPECTED = "Unexpected error."
+
+logger = logging.getLogger("cms.graphql")
 
 
 def _unexpected(error: GraphQLError) -> bool:
     """Mask what the caller cannot act on; keep validation and domain errors readable."""
     original = error.original_error
-    return original is not None and not isinstance(original, (GraphQLError, CmsError))
+    return original is not None and not isinstance(
+        original, (GraphQLError, CmsError, CannotGetOperationTypeError)
+    )
+
+
+def _request_id(execution_context: ExecutionContext | None) -> str | None:
+    context = execution_context.context if execution_context else None
+    return context.request_id if isinstance(context, Context) else None
 
 
 class NewsroomSchema(strawberry.Schema):
-    """Logs only unexpected errors, with their trace; a caller's mistake is not an incident."""
+    """Logs only unexpected errors, with their trace and request id; a caller's mistake is not
+    an incident."""
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
+        request_id = _request_id(execution_context)
         for error in errors:
             if _unexpected(error):
-                StrawberryLogger.error(error, execution_context)
+                logger.error(
+                    "Unexpected error in request %s at %s: %s",
+                    request_id,
+                    ".".join(map(str, error.path or [])) or "(document)",
+                    error.message,
+                    exc_info=error.original_error,
+                    extra={"request_id": request_id},
+                )
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Answers an unexpected error with the request id the log names it by, and nothing of
+    its text, which may hold SQL, values or paths."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=_unexpected, error_message=UNEXPECTED)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        masked.extensions = {
+            "code": "INTERNAL_SERVER_ERROR",
+            "requestId": _request_id(self.execution_context),
+        }
+        return masked
 
 
 class SharesQueriesOnly(SchemaExtension):
@@ -66,32 +91,25 @@ class SharesQueriesOnly(SchemaExtension):
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
-        lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
-        lambda: QueryCostLimiter(max_cost=settings.max_query_cost),
+        *limit_extensions(Limits.from_settings(settings), DOCUMENT_CACHE_SIZE),
         RefuseNulCharacters,
-        lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
-        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
         SharesQueriesOnly,
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
     if settings.env == "production":
-        extensions.append(
-            lambda: MaskErrors(should_mask_error=_unexpected, error_message=MASKED_ERROR)
-        )
+        extensions.append(MaskUnexpectedErrors)
     return NewsroomSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(
-            disable_field_suggestions=settings.env == "production",
+            disable_field_suggestions=not settings.field_suggestions_enabled,
             batching_config={"max_operations": settings.max_batch_operations},
             scalar_map=SCALARS,
         ),
     )
 
 
-__all__ = ["MASKED_ERROR", "build_schema"]
+__all__ = ["UNEXPECTED", "build_schema"]

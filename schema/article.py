@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
+from cms.errors import CmsError
 from cms.models import Article as ArticleEntity
 from cms.services import articles as article_service
 from cms.services import editorial as editorial_service
 from cms.services.articles import ArticleFilter, FeedKey
 from schema.context import Info
 from schema.enums import ArticleStatus
+from schema.errors import from_domain
 from schema.loaders import RelatedKey
 from schema.media import Media, load_media
 from schema.pagination import check_first, decode_cursor, encode_cursor
@@ -150,7 +152,7 @@ class Article(relay.Node):
         )
 
     @strawberry.field(
-        description="Every saved state, newest first (staff only).",
+        description="Every saved state, newest first (editors, and the article's own writer).",
         permission_classes=[SIGNED_IN],
     )
     async def revisions(
@@ -159,7 +161,12 @@ class Article(relay.Node):
         from schema.revision import Revision
 
         async with info.context.sessions() as session:
-            rows = await editorial_service.revisions(session, self.entity_id)
+            try:
+                rows = await editorial_service.revisions(
+                    session, self.entity_id, info.context.viewer
+                )
+            except CmsError as error:
+                raise from_domain(error) from error
         return [Revision.from_entity(row) for row in rows]
 
     @strawberry.field(description="Breaking news right now: the flag is set and has not expired.")
@@ -177,8 +184,7 @@ class Article(relay.Node):
         if self.category_id is None:
             return None
         info.context.shows("categories")
-        tree = await info.context.loaders.category_tree()
-        entity = tree.by_id.get(self.category_id)
+        entity = await info.context.loaders.category(self.category_id)
         return Category.from_entity(entity, self.locale) if entity is not None else None
 
     @strawberry.field(description="Tags, in the order editors gave them.")
@@ -299,13 +305,15 @@ async def resolve_feed(
     check_first(first, info.context.settings.page_size_max)
     position = decode_cursor(after) if after is not None else None
     async with info.context.sessions() as session:
-        rows, has_next = await article_service.feed_page(
+        shown, has_next = await article_service.feed_page(
             session=session,
             viewer=info.context.viewer,
             filters=filters,
             first=first,
             after=position,
         )
+    info.context.loaders.prime(shown)
+    rows = shown.articles
     info.context.shows(*feed_tags(filters), *(f"article:{row.public_id}" for row in rows))
     edges = [
         ArticleEdge(

@@ -38,11 +38,18 @@ def same_origin(connection: HTTPConnection, settings: Settings) -> bool:
     return origin.lower() in allowed
 
 
-def presented_token(connection: HTTPConnection, settings: Settings) -> str | None:
+def bearer_token(connection: HTTPConnection) -> str | None:
     authorization = connection.headers.get("authorization", "")
     scheme, _, credentials = authorization.partition(" ")
     if scheme.lower() == "bearer" and credentials.strip():
         return credentials.strip()
+    return None
+
+
+def presented_token(connection: HTTPConnection, settings: Settings) -> str | None:
+    bearer = bearer_token(connection)
+    if bearer is not None:
+        return bearer
     cookie = connection.cookies.get(SESSION_COOKIE)
     if cookie and same_origin(connection, settings):
         return cookie

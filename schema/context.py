@@ -1,21 +1,31 @@
-"""The per-request context: settings, the session factory, who is asking, the loaders, and the
-event bus subscriptions listen to. A WebSocket keeps one context for its whole life."""
+"""The per-request context: settings, the session factory, who is asking, the loaders, the
+event bus subscriptions listen to, and the request id that names the request in the log.
+A WebSocket keeps one context (and one request id) for its whole life."""
 
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
+from uuid import uuid4
 
 import strawberry
+from asgi_correlation_id import correlation_id
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
 from cms.events import EventBus
+from cms.services.mail import Outbox
 from cms.services.media.library import MediaLibrary
 from cms.services.viewer import ANONYMOUS, Viewer
 from cms.services.views import ViewCounter
 from cms.settings import Settings
 from schema.loaders import Loaders
+
+
+def current_request_id() -> str:
+    """The id the HTTP middleware gave this request (and its `X-Request-Id` header); a fresh
+    one when the schema runs without HTTP."""
+    return correlation_id.get() or uuid4().hex
 
 
 @dataclass
@@ -30,8 +40,10 @@ class Context:
     shareable: bool = True
     media: MediaLibrary | None = None
     views: ViewCounter | None = None
+    outbox: Outbox | None = None
     events: EventBus = field(default_factory=EventBus)
     connection_params: dict[str, object] | None = None
+    request_id: str = field(default_factory=current_request_id)
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -56,6 +68,13 @@ class Context:
         if self.media is None:
             raise RuntimeError("This context has no media library.")
         return self.media
+
+    @property
+    def mail_outbox(self) -> Outbox:
+        """The app's outbox; a context built without one cannot send mail."""
+        if self.outbox is None:
+            raise RuntimeError("This context has no outbox.")
+        return self.outbox
 
     @property
     def client_address(self) -> str | None:

@@ -1,15 +1,29 @@
-"""Limits that protect the public endpoint: a query's cost, computed before it runs.
+"""Limits that protect the public endpoint, each checked before the step it protects.
 
-A field costs 1; a field with a `first` argument multiplies the cost of what it selects by the
-page size asked for (its default when not given). So `articles(first: 100) { tags { name } }`
-costs about 300, and a query that asks for pages of pages is refused before it touches the
-database. Depth, aliases and tokens are limited by Strawberry's own extensions.
+- Tokens, while parsing: the parser stops at the limit, so a long document costs no more than
+  a short one.
+- Depth, aliases, directives on one field and repeats of one field, on the parsed document
+  before validation (see `document_shape`): validation itself is quadratic in repeated fields.
+  The verdict is cached with the document text, like parsing and validation.
+- Cost, before execution: a field costs 1; a field with a `first` argument multiplies the cost
+  of what it selects by the page size asked for (its default when not given). So
+  `articles(first: 100) { tags { name } }` costs about 300.
+- Time, while a query executes: past the limit it is cancelled at its next await. Mutations
+  are not cut off, as stopping a write half-way is worse than a slow one, and only a signed-in
+  editor can send one.
+
+Each refusal is a GraphQL error that names the value, the limit and its setting, with an
+`extensions.code`.
 """
 
-from collections.abc import Iterator, Mapping
+import asyncio
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -18,6 +32,7 @@ from graphql import (
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLSyntaxError,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
@@ -25,11 +40,151 @@ from graphql import (
     value_from_ast,
 )
 from graphql.execution import ExecutionResult as GraphQLExecutionResult
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from strawberry.types.graphql import OperationType
 
-MAX_SAFE_INTEGER = 2**53 - 1
-"""The largest cost reported as is: JSON readers (JavaScript) hold integers exactly up to it, and
-our encoder refuses integers past 64 bits, which nested pages multiply to quickly."""
+from cms.settings import Settings
+from schema.document_shape import measure
+
+
+def limit_error(message: str, code: str, setting: str, limit: float) -> GraphQLError:
+    """A refusal that says what was over which limit, and which setting raises it."""
+    env = f"CMS_{setting.upper()}"
+    return GraphQLError(
+        message.format(limit=limit, setting=env),
+        extensions={"code": code, "limit": limit, "setting": env},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    tokens: int
+    depth: int
+    aliases: int
+    directives: int
+    repeats: int
+    cost: int
+    seconds: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Limits":
+        return cls(
+            tokens=settings.max_query_tokens,
+            depth=settings.max_query_depth,
+            aliases=settings.max_query_aliases,
+            directives=settings.max_query_directives,
+            repeats=settings.max_query_repeats,
+            cost=settings.max_query_cost,
+            seconds=settings.max_query_seconds,
+        )
+
+    def shape_refusal(self, document: DocumentNode) -> GraphQLError | None:
+        try:
+            shape = measure(document)
+        except RecursionError:
+            return limit_error(
+                "Fragments are nested too deeply; the depth limit is {limit} ({setting}).",
+                "QUERY_TOO_DEEP",
+                "max_query_depth",
+                self.depth,
+            )
+        if shape.depth > self.depth:
+            return limit_error(
+                f"Query depth {shape.depth} exceeds the limit of {{limit}} ({{setting}}).",
+                "QUERY_TOO_DEEP",
+                "max_query_depth",
+                self.depth,
+            )
+        if shape.aliases > self.aliases:
+            return limit_error(
+                f"Alias count {shape.aliases} exceeds the limit of {{limit}} ({{setting}}).",
+                "TOO_MANY_ALIASES",
+                "max_query_aliases",
+                self.aliases,
+            )
+        if shape.directives > self.directives:
+            return limit_error(
+                f"Directive count {shape.directives} on one field exceeds the limit of "
+                "{limit} ({setting}).",
+                "TOO_MANY_DIRECTIVES",
+                "max_query_directives",
+                self.directives,
+            )
+        if shape.repeats > self.repeats:
+            return limit_error(
+                f"Field `{shape.repeated_field}` is selected {shape.repeats} times in one "
+                "selection set, over the limit of {limit} ({setting}).",
+                "FIELD_REPEATED",
+                "max_query_repeats",
+                self.repeats,
+            )
+        return None
+
+
+class LimitedParsing(ParserCache):
+    """Parses (cached by text, as Strawberry's `ParserCache`) with the token limit, and names
+    the limit when it is hit."""
+
+    def __init__(self, limits: Limits, maxsize: int) -> None:
+        super().__init__(maxsize=maxsize)
+        self.limits = limits
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        tokens = self.limits.tokens
+        try:
+            context.graphql_document = self.cached_parse_document(context.query, max_tokens=tokens)
+        except GraphQLSyntaxError as error:
+            if f"more than {tokens} tokens" not in error.message:
+                raise
+            raise limit_error(
+                "Token count exceeds the limit of {limit} ({setting}); the document was not "
+                "parsed.",
+                "QUERY_TOO_LONG",
+                "max_query_tokens",
+                tokens,
+            ) from None
+        yield
+
+
+class ShapeVerdicts:
+    """The shape refusal of recently seen documents, by text, so a cached document pays a
+    dictionary lookup for it."""
+
+    def __init__(self, limits: Limits, size: int) -> None:
+        self.limits = limits
+        self.size = size
+        self._verdicts: OrderedDict[str, GraphQLError | None] = OrderedDict()
+
+    def refusal(self, query: str | None, document: DocumentNode) -> GraphQLError | None:
+        if query is None:
+            return self.limits.shape_refusal(document)
+        if query in self._verdicts:
+            self._verdicts.move_to_end(query)
+            return self._verdicts[query]
+        verdict = self._verdicts[query] = self.limits.shape_refusal(document)
+        if len(self._verdicts) > self.size:
+            self._verdicts.popitem(last=False)
+        return verdict
+
+
+class LimitedValidation(ValidationCache):
+    """Refuses a document over a shape limit before it is validated; validates (cached) the
+    rest as Strawberry's `ValidationCache` does."""
+
+    def __init__(self, verdicts: ShapeVerdicts, maxsize: int) -> None:
+        super().__init__(maxsize=maxsize)
+        self.verdicts = verdicts
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        assert context.graphql_document is not None
+        refusal = self.verdicts.refusal(context.query, context.graphql_document)
+        if refusal is None:
+            yield from super().on_validate()
+            return
+        context.pre_execution_errors = [refusal]
+        yield
 
 
 def _page_size(node: FieldNode, field: Any, variables: Mapping[str, Any]) -> int:
@@ -43,83 +198,126 @@ def _page_size(node: FieldNode, field: Any, variables: Mapping[str, Any]) -> int
     return max(int(value), 1) if isinstance(value, int) else 1
 
 
+class _Cost:
+    """One cost computation; each fragment is costed once, however often it is spread."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.variables = variables
+        self.fragment_costs: dict[str, int] = {}
+
+    def of(self, selection_set: SelectionSetNode, parent: GraphQLNamedType) -> int:
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                fields = (
+                    parent.fields
+                    if isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType))
+                    else {}
+                )
+                field = fields.get(selection.name.value)
+                if field is None or selection.selection_set is None:
+                    total += 1
+                    continue
+                inner = self.of(selection.selection_set, get_named_type(field.type))
+                total += 1 + _page_size(selection, field, self.variables) * inner
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                target = self.schema.get_type(condition.name.value) if condition else parent
+                total += self.of(selection.selection_set, target or parent)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += self.fragment(selection.name.value, parent)
+        return total
+
+    def fragment(self, name: str, parent: GraphQLNamedType) -> int:
+        if name not in self.fragment_costs:
+            fragment = self.fragments[name]
+            target = self.schema.get_type(fragment.type_condition.name.value) or parent
+            self.fragment_costs[name] = self.of(fragment.selection_set, target)
+        return self.fragment_costs[name]
+
+
 def query_cost(
     schema: GraphQLSchema,
-    selection_set: SelectionSetNode,
-    parent: GraphQLNamedType,
-    fragments: Mapping[str, FragmentDefinitionNode],
+    document: DocumentNode,
+    operation_name: str | None,
     variables: Mapping[str, Any],
 ) -> int:
-    total = 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            fields = (
-                parent.fields
-                if isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType))
-                else {}
-            )
-            field = fields.get(selection.name.value)
-            if field is None or selection.selection_set is None:
-                total += 1
-                continue
-            inner = query_cost(
-                schema, selection.selection_set, get_named_type(field.type), fragments, variables
-            )
-            total += 1 + _page_size(selection, field, variables) * inner
-        elif isinstance(selection, InlineFragmentNode):
-            condition = selection.type_condition
-            target = schema.get_type(condition.name.value) if condition else parent
-            total += query_cost(
-                schema, selection.selection_set, target or parent, fragments, variables
-            )
-        elif isinstance(selection, FragmentSpreadNode):
-            fragment = fragments[selection.name.value]
-            target = schema.get_type(fragment.type_condition.name.value) or parent
-            total += query_cost(schema, fragment.selection_set, target, fragments, variables)
-    return total
+    definitions = document.definitions
+    fragments = {d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)}
+    chosen = next(
+        (
+            d
+            for d in definitions
+            if isinstance(d, OperationDefinitionNode)
+            and (operation_name is None or (d.name is not None and d.name.value == operation_name))
+        ),
+        None,
+    )
+    root = schema.get_root_type(chosen.operation) if chosen is not None else None
+    if chosen is None or root is None:
+        return 0
+    return _Cost(schema, fragments, variables).of(chosen.selection_set, root)
 
 
 class QueryCostLimiter(SchemaExtension):
-    """Refuses an operation whose cost exceeds `max_cost`, naming both numbers."""
+    """Refuses an operation whose cost exceeds the limit before it runs."""
 
-    def __init__(self, max_cost: int) -> None:
-        self.max_cost = max_cost
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         document = context.graphql_document
         if document is not None and context.result is None:
-            cost = self._cost(context.schema._schema, document.definitions, context)
-            if cost > self.max_cost:
-                shown = cost if cost <= MAX_SAFE_INTEGER else f"over {MAX_SAFE_INTEGER}"
-                error = GraphQLError(
-                    f"This query costs {shown}; the limit is {self.max_cost}. Ask for smaller "
-                    "pages (`first`) or fewer nested lists.",
-                    extensions={
-                        "code": "QUERY_TOO_COSTLY",
-                        "cost": min(cost, MAX_SAFE_INTEGER),
-                        "limit": self.max_cost,
-                    },
+            schema = context.schema._schema
+            cost = query_cost(schema, document, context.operation_name, context.variables or {})
+            if cost > self.limits.cost:
+                error = limit_error(
+                    f"Query cost {cost} exceeds the limit of {{limit}} ({{setting}}). Ask for "
+                    "smaller pages (`first`) or fewer nested lists.",
+                    "QUERY_TOO_COSTLY",
+                    "max_query_cost",
+                    self.limits.cost,
                 )
                 context.result = GraphQLExecutionResult(data=None, errors=[error])
         yield
 
-    @staticmethod
-    def _cost(schema: GraphQLSchema, definitions: Any, context: Any) -> int:
-        fragments = {d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)}
-        operations = [d for d in definitions if isinstance(d, OperationDefinitionNode)]
-        chosen = next(
-            (
-                op
-                for op in operations
-                if context.operation_name is None
-                or (op.name is not None and op.name.value == context.operation_name)
-            ),
-            None,
-        )
-        if chosen is None:
-            return 0
-        root = schema.get_root_type(chosen.operation)
-        if root is None:
-            return 0
-        return query_cost(schema, chosen.selection_set, root, fragments, context.variables or {})
+
+class QueryTimeLimit(SchemaExtension):
+    """Stops a query that runs past the time limit, and answers with an error naming it."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        if self.execution_context.operation_type is not OperationType.QUERY:
+            yield
+            return
+        try:
+            async with asyncio.timeout(self.limits.seconds):
+                yield
+        except TimeoutError:
+            raise limit_error(
+                "Query time exceeded the limit of {limit} s ({setting}); the query was stopped.",
+                "QUERY_TIMEOUT",
+                "max_query_seconds",
+                self.limits.seconds,
+            ) from None
+
+
+def limit_extensions(limits: Limits, cache_size: int) -> list[Callable[[], SchemaExtension]]:
+    """The extensions, in order: parse, check the shape and validate, cost, time."""
+    verdicts = ShapeVerdicts(limits, cache_size)
+    return [
+        lambda: LimitedParsing(limits, cache_size),
+        lambda: LimitedValidation(verdicts, cache_size),
+        lambda: QueryCostLimiter(limits),
+        lambda: QueryTimeLimit(limits),
+    ]

@@ -13,7 +13,16 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
-from cms.models import Article, LiveBlogUpdate, LiveStream, Media, ProgrammeSlot, Tag, User
+from cms.models import (
+    Article,
+    Category,
+    LiveBlogUpdate,
+    LiveStream,
+    Media,
+    ProgrammeSlot,
+    Tag,
+    User,
+)
 from cms.services import articles as article_service
 from cms.services import categories as category_service
 from cms.services import live as live_service
@@ -81,6 +90,7 @@ class Loaders:
     live_updates_by_key: DataLoader[LiveUpdatesKey, list[LiveBlogUpdate]] = field(init=False)
     live_update_count_by_article_id: DataLoader[int, int] = field(init=False)
     _category_tree: asyncio.Task[CategoryTree] | None = field(default=None, init=False)
+    _categories_seen: dict[int, Category] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         sessions, viewer = self.sessions, self.viewer
@@ -120,6 +130,20 @@ class Loaders:
             int,
         )
 
+    def prime(self, shown: article_service.Shown) -> None:
+        """Keep the categories and covers read with these articles, so showing them costs no
+        further statement."""
+        self._categories_seen.update(shown.categories)
+        for media_id, media in shown.covers.items():
+            self.media_by_id.prime(media_id, media)
+
+    async def category(self, category_id: int) -> Category | None:
+        """A category read with its article, or else from the tree."""
+        seen = self._categories_seen.get(category_id)
+        if seen is not None:
+            return seen
+        return (await self.category_tree()).by_id.get(category_id)
+
     def category_tree(self) -> Awaitable[CategoryTree]:
         """All categories, read once per request however many fields ask."""
         if self._category_tree is None:
@@ -143,7 +167,7 @@ class Loaders:
 
     async def _usages(self, items: list[tuple[int, str]]) -> list[media_service.Usages]:
         async with self.sessions() as session:
-            found = await media_queries.usages_of(session, items)
+            found = await media_queries.usages_of(session, items, self.viewer)
         return [found[media_id] for media_id, _ in items]
 
     async def _upcoming_slots(self, stream_ids: list[int]) -> list[list[ProgrammeSlot]]:

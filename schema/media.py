@@ -199,7 +199,8 @@ class Media(relay.Node):
         ]
 
     @strawberry.field(
-        description="The articles (any status) and live streams that show this item (staff).",
+        description="The articles (drafts too, those you may see) and live streams that show this "
+        "item (staff).",
         permission_classes=[SIGNED_IN],
     )
     async def usages(self, info: Info) -> "MediaUsages":

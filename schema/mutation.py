@@ -11,9 +11,10 @@ from schema.mutations.taxonomy import TaxonomyMutations
 
 
 @strawberry.type(
-    description="Changes, for signed-in staff (except `login`, `recordView` and "
-    "`subscribeNewsletter`, which are public). Each takes one `input` and "
-    "returns the changed object with `errors` to fix; nothing is saved when there are errors."
+    description="Changes, for signed-in staff (except `login`, `requestPasswordReset`, "
+    "`resetPassword`, `recordView` and `subscribeNewsletter`, which are public). Each takes "
+    "one `input` and returns the changed object with `errors` to fix; nothing is saved "
+    "when there are errors."
 )
 class Mutation(
     AccountMutations,

@@ -127,16 +127,18 @@ class PublicQueries:
             info.context.shareable = False
         async with info.context.sessions() as session:
             if public_id is not None:
-                found = await article_service.article_by_public_id(
+                shown = await article_service.article_by_public_id(
                     session=session, viewer=viewer, public_id=public_id
                 )
             else:
                 assert slug is not None
-                found = await article_service.article_by_slug(
+                shown = await article_service.article_by_slug(
                     session=session, viewer=info.context.viewer, locale=chosen, slug=slug
                 )
-        if found is None:
+        if not shown.articles:
             return None
+        info.context.loaders.prime(shown)
+        found = shown.articles[0]
         info.context.shows(f"article:{found.public_id}")
         return Article.from_entity(found)
 

@@ -5,7 +5,7 @@ import os
 import secrets
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,13 @@ async def database_url(
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
         return
+    async with _postgres_database() as url:
+        yield url
+
+
+@asynccontextmanager
+async def _postgres_database() -> AsyncIterator[str]:
+    """A new, empty PostgreSQL database for the block, dropped after it."""
     assert POSTGRES_ADMIN_URL is not None
     name = f"cms_test_{secrets.token_hex(4)}"
     admin = await asyncpg.connect(_asyncpg_dsn(POSTGRES_ADMIN_URL))
@@ -69,6 +76,16 @@ async def database_url(
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await admin.close()
+
+
+@pytest.fixture
+async def blank_database_url(backend: str, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty, unmigrated database of this run's backend, for a test that migrates it itself."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'blank.db'}"
+        return
+    async with _postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -260,3 +277,15 @@ def mailroom(settings: Settings) -> Iterator[Mailroom]:
         )
     finally:
         controller.stop()
+
+
+@asynccontextmanager
+async def app_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of an app built from `settings`, for tests that change a setting."""
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:
+            yield client
+    finally:
+        await app.state.engine.dispose()

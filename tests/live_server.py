@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -52,14 +53,35 @@ def stop_server(process: subprocess.Popen[bytes], seconds: float = 60) -> None:
     process.wait(timeout=seconds)
 
 
+@dataclass(frozen=True, slots=True)
+class ServerProcess:
+    """A running server: its base URL, and its process for a test that kills it outright."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, flush or rollback runs, as when the out-of-memory killer or a
+        crashing host takes the process."""
+        self.process.kill()
+        self.process.wait()
+
+
 @contextmanager
-def live_server(env: dict[str, str], *extra: str) -> Iterator[str]:
-    """A healthy server for the block, as its base URL (`http://127.0.0.1:PORT`)."""
+def server_process(env: dict[str, str], *extra: str) -> Iterator[ServerProcess]:
+    """A healthy server for the block; stopped at the end unless the block killed it."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     process = start_server(env, port, *extra)
     try:
         wait_until_healthy(process, url)
-        yield url
+        yield ServerProcess(url, process)
     finally:
         stop_server(process)
+
+
+@contextmanager
+def live_server(env: dict[str, str], *extra: str) -> Iterator[str]:
+    """A healthy server for the block, as its base URL (`http://127.0.0.1:PORT`)."""
+    with server_process(env, *extra) as server:
+        yield server.url

@@ -1,7 +1,9 @@
 """A real SMTP server for the tests (aiosmtpd on a free port) and what it received."""
 
+import asyncio
 import re
 import socket
+import threading
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -17,11 +19,14 @@ def free_port() -> int:
 
 
 class Inbox:
-    """An aiosmtpd handler: keeps every message, refuses recipients listed in `refuse`."""
+    """An aiosmtpd handler: keeps every message, refuses recipients listed in `refuse`, and
+    holds each message's DATA reply while `open` is cleared (a slow mail server)."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.refuse: set[str] = set()
+        self.open = threading.Event()
+        self.open.set()
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
@@ -32,6 +37,7 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        await asyncio.to_thread(self.open.wait, 30)
         content = envelope.content
         assert isinstance(content, bytes)
         message = message_from_bytes(content, policy=policy.default)

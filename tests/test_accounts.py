@@ -3,15 +3,19 @@
 import os
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from cms.app import create_app
 from cms.models import AuthToken, Role, User
+from cms.services.auth import WRONG_CREDENTIALS as WRONG
 from cms.services.passwords import hash_password
 from cms.settings import Settings
 from tests.conftest import Gql
@@ -205,3 +209,104 @@ def test_cli_creates_an_admin_reading_the_password_from_stdin(tmp_path: Path) ->
 def _fast_throttle(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     """Slow-down waits are real but short in tests."""
     monkeypatch.setattr(settings, "login_slowdown_seconds", 0.001)
+
+
+@pytest.fixture
+async def strict(settings: Settings, session: AsyncSession) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with a lockout after 3 failures, and Nino's account."""
+    await _editor(session)
+    app = create_app(
+        settings.model_copy(update={"login_lockout_after": 3, "login_slowdown_seconds": 0.001})
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:
+        yield client
+    await app.state.engine.dispose()
+
+
+def _answers(body: object) -> list[str]:
+    """The message of each login in a response: batched, aliased, or both."""
+    results = body if isinstance(body, list) else [body]
+    messages = []
+    for result in results:
+        assert isinstance(result, dict)
+        assert "errors" not in result, result
+        for login in result["data"].values():
+            messages.append(login["errors"][0]["message"] if login["errors"] else "signed in")
+    return messages
+
+
+LOCKED = "Too many failed sign-ins. Try again in 15 minute(s)."
+
+
+def _op(email: str, password: str) -> dict[str, object]:
+    return {"query": LOGIN, "variables": {"email": email, "password": password}}
+
+
+async def test_a_batch_of_guesses_counts_every_attempt(strict: httpx.AsyncClient) -> None:
+    """A batch runs its operations at once; each is still counted before its password is."""
+    guesses = [_op("nino@newsroom.example", f"guess {n}") for n in range(6)]
+
+    answers = _answers((await strict.post("/graphql", json=guesses)).json())
+    owner = await strict.post("/graphql", json=_op("nino@newsroom.example", PASSWORD))
+
+    assert sorted(answers) == [LOCKED] * 3 + [WRONG] * 3
+    assert _answers(owner.json()) == [LOCKED]
+
+
+async def test_aliased_guesses_in_one_document_count_every_attempt(
+    strict: httpx.AsyncClient,
+) -> None:
+    aliases = " ".join(
+        f'g{n}: login(input: {{email: "nino@newsroom.example", password: "guess {n}"}}) '
+        "{ token errors { message } }"
+        for n in range(6)
+    )
+
+    response = await strict.post("/graphql", json={"query": f"mutation {{ {aliases} }}"})
+
+    assert _answers(response.json()) == [WRONG] * 3 + [LOCKED] * 3
+
+
+async def test_guesses_spread_over_accounts_are_counted_per_address(
+    strict: httpx.AsyncClient,
+) -> None:
+    """One client trying a common password on many accounts is stopped by its address."""
+    guesses = [_op(f"staff{n}@newsroom.example", "Summer2026!") for n in range(5)]
+
+    answers = _answers((await strict.post("/graphql", json=guesses)).json())
+    owner = await strict.post("/graphql", json=_op("nino@newsroom.example", PASSWORD))
+
+    assert sorted(answers) == [LOCKED] * 2 + [WRONG] * 3
+    assert _answers(owner.json()) == [LOCKED]
+
+
+async def test_an_absurdly_long_email_is_only_a_wrong_one(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/graphql",
+        json={"query": LOGIN, "variables": {"email": "a" * 5000 + "@x.example", "password": "x"}},
+    )
+
+    assert _answers(response.json()) == [WRONG]
+
+
+async def test_unknown_addresses_cost_a_password_hash_too(
+    session: AsyncSession, gql: Gql, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same work whoever is asked for, so timing does not tell who has an account: every
+    attempt verifies one argon2 hash (tens of milliseconds), a dummy one for unknown addresses.
+    The real verifier runs; the test only counts its calls."""
+    await _editor(session)
+    verified: list[str] = []
+    real_verify = PasswordHasher.verify
+
+    def counting(hasher: PasswordHasher, hash: str, password: str) -> bool:
+        verified.append(password)
+        return real_verify(hasher, hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting)
+
+    await gql(LOGIN, {"email": "nino@newsroom.example", "password": "guess one"})
+    await gql(LOGIN, {"email": "nobody@newsroom.example", "password": "guess two"})
+
+    assert verified == ["guess one", "guess two"]

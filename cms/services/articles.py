@@ -11,12 +11,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Select, and_, func, or_
+from sqlalchemy import Row, Select, and_, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
-from cms.models import Article, ArticleAuthor, ArticleSlugHistory, ArticleStatus, ArticleTag, User
+from cms.models import (
+    Article,
+    ArticleAuthor,
+    ArticleSlugHistory,
+    ArticleStatus,
+    ArticleTag,
+    Category,
+    Media,
+    User,
+)
 from cms.models import Tag as TagEntity
 from cms.services.viewer import Viewer
 
@@ -55,6 +64,32 @@ class ArticleFilter:
     created_by_id: int | None = None
     scheduled_before: datetime | None = None
     order: FeedOrder = FeedOrder.PUBLISHED
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """Articles with the category and cover each one shows, read in the same statement as the
+    articles: every page of articles shows both, and a statement saved is a round trip saved."""
+
+    articles: list[Article]
+    categories: dict[int, Category]
+    covers: dict[int, Media]
+
+    @classmethod
+    def of(cls, rows: Sequence[Row[Article, Category | None, Media | None]]) -> "Shown":
+        categories = {c.id: c for _, c, _ in rows if c is not None and c.id is not None}
+        covers = {m.id: m for _, _, m in rows if m is not None and m.id is not None}
+        return cls([row[0] for row in rows], categories, covers)
+
+
+def _with_category_and_cover(
+    query: Select[Article],
+) -> Select[Article, Category | None, Media | None]:
+    return (
+        query.add_columns(Category, Media)
+        .outerjoin(Category, col(Category.id) == col(Article.category_id))
+        .outerjoin(Media, col(Media.id) == col(Article.cover_id))
+    )
 
 
 def visible_articles(viewer: Viewer) -> Select[Article]:
@@ -98,7 +133,7 @@ async def feed_page(
     filters: ArticleFilter,
     first: int,
     after: FeedKey | None = None,
-) -> tuple[list[Article], bool]:
+) -> tuple[Shown, bool]:
     """Up to `first` articles after `after`, and whether more follow."""
     moment = col(getattr(Article, filters.order.value))
     query = feed_query(viewer, filters)
@@ -107,8 +142,8 @@ async def feed_page(
             or_(moment < after.moment, and_(moment == after.moment, col(Article.id) < after.id))
         )
     query = query.order_by(moment.desc(), col(Article.id).desc()).limit(first + 1)
-    rows = list((await session.scalars(query)).all())
-    return rows[:first], len(rows) > first
+    rows = (await session.execute(_with_category_and_cover(query))).all()
+    return Shown.of(rows[:first]), len(rows) > first
 
 
 async def feed_count(*, session: AsyncSession, viewer: Viewer, filters: ArticleFilter) -> int:
@@ -116,11 +151,10 @@ async def feed_count(*, session: AsyncSession, viewer: Viewer, filters: ArticleF
     return (await session.scalar(query)) or 0
 
 
-async def article_by_public_id(
-    *, session: AsyncSession, viewer: Viewer, public_id: str
-) -> Article | None:
+async def article_by_public_id(*, session: AsyncSession, viewer: Viewer, public_id: str) -> Shown:
+    """The article (none or one) with its category and cover."""
     query = visible_articles(viewer).where(col(Article.public_id) == public_id)
-    return (await session.scalars(query)).first()
+    return Shown.of((await session.execute(_with_category_and_cover(query))).all())
 
 
 async def articles_by_public_ids(
@@ -132,20 +166,28 @@ async def articles_by_public_ids(
 
 async def article_by_slug(
     *, session: AsyncSession, viewer: Viewer, locale: str, slug: str
-) -> Article | None:
-    """The article with this slug now, or else the one that used to have it (old links resolve)."""
+) -> Shown:
+    """The article with this slug now, or else the one that used to have it (old links
+    resolve), with its category and cover."""
     current = visible_articles(viewer).where(
         col(Article.locale) == locale, col(Article.slug) == slug
     )
-    article = (await session.scalars(current)).first()
-    if article is not None:
-        return article
+    found = Shown.of((await session.execute(_with_category_and_cover(current))).all())
+    if found.articles:
+        return found
     former = (
         visible_articles(viewer)
         .join(ArticleSlugHistory, col(ArticleSlugHistory.article_id) == col(Article.id))
         .where(col(ArticleSlugHistory.locale) == locale, col(ArticleSlugHistory.slug) == slug)
+        .limit(1)
     )
-    return (await session.scalars(former)).first()
+    return Shown.of((await session.execute(_with_category_and_cover(former))).all())
+
+
+# Built once: an alias builds a proxy of every column of its table the first time it is used.
+_RELATED_SOURCE = aliased(Article)
+_OWN_TAG = aliased(ArticleTag)
+_OTHER_TAG = aliased(ArticleTag)
 
 
 async def related_by_shared_tags(
@@ -153,8 +195,7 @@ async def related_by_shared_tags(
 ) -> dict[int, list[Article]]:
     """For each article, the newest visible others of its category that share a tag with it,
     in one statement for many articles."""
-    source = aliased(Article)
-    own, other = aliased(ArticleTag), aliased(ArticleTag)
+    source, own, other = _RELATED_SOURCE, _OWN_TAG, _OTHER_TAG
     pairs = (
         select(
             col(source.id).label("source_id"),
@@ -178,6 +219,8 @@ async def related_by_shared_tags(
         )
         .label("rank")
     )
+    # The ranking subquery carries ids only: a subquery of whole articles would make SQLAlchemy
+    # build a proxy of every column, for every request.
     ranked = (
         feed_query(viewer, ArticleFilter())
         .join(
@@ -187,12 +230,12 @@ async def related_by_shared_tags(
                 pairs.c.category_id == col(Article.category_id),
             ),
         )
-        .add_columns(pairs.c.source_id, rank)
+        .with_only_columns(col(Article.id).label("id"), pairs.c.source_id, rank)
         .subquery()
     )
-    related = aliased(Article, ranked)
     query = (
-        select(related, ranked.c.source_id)
+        select(Article, ranked.c.source_id)
+        .join(ranked, ranked.c.id == col(Article.id))
         .where(ranked.c.rank <= per_article)
         .order_by(ranked.c.source_id, ranked.c.rank)
     )

@@ -10,12 +10,14 @@ from sqlmodel import col, select, update
 from cms.errors import CmsError
 from cms.models import AuthToken, User
 from cms.models.columns import utcnow
-from cms.services import audit, login_throttle
+from cms.services import audit, throttle
 from cms.services.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from cms.services.viewer import Viewer
 from cms.settings import Settings
 
 WRONG_CREDENTIALS = "Wrong email or password."
+SESSION = "session"
+"""The purpose of a sign-in token; other tokens (password resets) never sign anyone in."""
 
 
 def token_digest(token: str) -> str:
@@ -25,19 +27,21 @@ def token_digest(token: str) -> str:
 async def login(
     *, session: AsyncSession, settings: Settings, email: str, password: str, address: str | None
 ) -> tuple[str, User]:
-    """A new session token for valid credentials; the same answer for unknown and wrong ones."""
-    keys = login_throttle.throttle_keys(email, address)
-    await login_throttle.check_allowed(session=session, settings=settings, keys=keys)
+    """A new session token for valid credentials; the same answer, after the same work (a
+    password hash verified), for unknown and wrong ones. Every attempt is counted first."""
+    account = throttle.key("account", email.strip().lower())
+    client = [throttle.key("address", address)] if address else []
+    policy = throttle.login_policy(settings)
+    await throttle.count_attempt(session=session, policy=policy, keys=[account, *client])
     query = select(User).where(col(User.email) == email.strip().lower())
     user = (await session.scalars(query)).first()
     valid = verify_password(user.password_hash if user else DUMMY_HASH, password)
     if user is None or not valid or not user.is_active:
-        await login_throttle.record_failure(session=session, settings=settings, keys=keys)
-        await session.commit()
         raise CmsError(WRONG_CREDENTIALS, field="password")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    await login_throttle.clear(session=session, keys=keys)
+    await throttle.clear(session=session, keys=[account])
+    await throttle.give_back(session=session, keys=client)
     audit.record(session, Viewer(user), "user.login", "user", user.id, address=address)
     user.last_login_at = utcnow()
     token = secrets.token_urlsafe(32)
@@ -46,6 +50,7 @@ async def login(
         AuthToken(
             user_id=user.id,
             token_hash=token_digest(token),
+            purpose=SESSION,
             expires_at=utcnow() + timedelta(hours=settings.session_ttl_hours),
         )
     )
@@ -60,6 +65,7 @@ async def user_for_token(*, session: AsyncSession, token: str) -> User | None:
         .join(AuthToken, col(AuthToken.user_id) == col(User.id))
         .where(
             col(AuthToken.token_hash) == token_digest(token),
+            col(AuthToken.purpose) == SESSION,
             col(AuthToken.revoked_at).is_(None),
             col(AuthToken.expires_at) > utcnow(),
             col(User.is_active),
@@ -77,3 +83,12 @@ async def logout(*, session: AsyncSession, token: str, viewer: Viewer) -> None:
         .values(revoked_at=utcnow())
     )
     await session.commit()
+
+
+async def revoke_all(*, session: AsyncSession, user_id: int) -> None:
+    """End every session and void every pending reset link of one account."""
+    await session.execute(
+        update(AuthToken)
+        .where(col(AuthToken.user_id) == user_id, col(AuthToken.revoked_at).is_(None))
+        .values(revoked_at=utcnow())
+    )

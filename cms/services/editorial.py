@@ -2,15 +2,22 @@
 
 Every function runs as one transaction: it validates everything first, writes, records a
 revision and an audit entry, and commits; an error anywhere leaves the database as it was.
+
+Checks read before they write, so a concurrent editor can get in between: the unique slug
+constraint or the version check then refuses the late write, the transaction rolls back whole,
+and the action runs again from a fresh read (`retried`), where the check sees the winner and
+answers as if the winner had come first: "slug taken", "already published", or a slug made from
+the title with the next free number.
 """
 
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, delete, select, update
 
@@ -31,6 +38,7 @@ from cms.models import (
 )
 from cms.models.columns import utcnow
 from cms.services import audit
+from cms.services.articles import visible_articles
 from cms.services.categories import category_tree
 from cms.services.html import BodyFormat, prepare_body
 from cms.services.lifecycle import (
@@ -38,6 +46,7 @@ from cms.services.lifecycle import (
     Forbidden,
     Transition,
     check_can_edit,
+    check_can_read_history,
     check_can_transition,
     target_status,
 )
@@ -61,6 +70,9 @@ SNAPSHOT_FIELDS = (
     "cover_id",
 )
 SCHEDULE_MARGIN = timedelta(seconds=30)
+# Each lost race means another editor's write went in, so N editors racing need N attempts.
+ATTEMPTS = 5
+T = TypeVar("T")
 
 
 class Conflict(CmsError):
@@ -204,20 +216,21 @@ def _body(ec: EditorialContext, changes: Mapping[str, Any]) -> dict[str, Any]:
 
 
 async def _translation_group(
-    session: AsyncSession, public_id: str | None, locale: str
+    ec: EditorialContext, public_id: str | None, locale: str
 ) -> str | None:
+    """The group of the article `public_id` names, which the writer must be able to see:
+    linking to another writer's draft would change it and show that it exists."""
     if not public_id:
         return None
-    other = (
-        await session.scalars(select(Article).where(col(Article.public_id) == public_id))
-    ).first()
+    query = visible_articles(ec.viewer).where(col(Article.public_id) == public_id)
+    other = (await ec.session.scalars(query)).first()
     if other is None:
-        raise CmsError(f"No article with public id {public_id!r}.", field="translation_of")
+        raise NotFound(f"No article with public id {public_id!r}.", field="translation_of")
     if other.locale == locale:
         raise CmsError("A translation must be in another locale.", field="translation_of")
     if other.translation_group is None:
         other.translation_group = str(uuid.uuid4())
-        session.add(other)
+        ec.session.add(other)
     return other.translation_group
 
 
@@ -277,7 +290,32 @@ async def get_for_editing(ec: EditorialContext, public_id: str) -> Article:
     return found
 
 
+def _sqlite_locked(error: Exception) -> bool:
+    """SQLite has one writer: a transaction that read before another one committed cannot
+    write (SQLITE_BUSY_SNAPSHOT, at once), and a writer can wait past the busy timeout. Both
+    are told `database is locked`, and both succeed when run again from a fresh read."""
+    return isinstance(error, OperationalError) and "database is locked" in str(error.orig)
+
+
+async def retried(
+    ec: EditorialContext, write: Callable[[], Awaitable[T]], *lost_race: type[Exception]
+) -> T:
+    """`write()`, run again from a fresh read after losing a race to a concurrent transaction."""
+    for _ in range(ATTEMPTS - 1):
+        try:
+            return await write()
+        except Exception as error:
+            if not (isinstance(error, lost_race) or _sqlite_locked(error)):
+                raise
+            await ec.session.rollback()
+    return await write()
+
+
 async def create_article(ec: EditorialContext, changes: Mapping[str, Any]) -> Article:
+    return await retried(ec, lambda: _create_article(ec, changes), IntegrityError)
+
+
+async def _create_article(ec: EditorialContext, changes: Mapping[str, Any]) -> Article:
     user = ec.user
     locale = changes.get("locale") or ec.settings.default_locale
     if locale not in ec.settings.locales:
@@ -298,9 +336,7 @@ async def create_article(ec: EditorialContext, changes: Mapping[str, Any]) -> Ar
         seo_description=_text(changes, "seo_description"),
         category_id=await _category_id(ec.session, changes.get("category")),
         cover_id=await _cover_id(ec.session, changes.get("cover")),
-        translation_group=await _translation_group(
-            ec.session, changes.get("translation_of"), locale
-        ),
+        translation_group=await _translation_group(ec, changes.get("translation_of"), locale),
         created_by_id=user.id,
         updated_by_id=user.id,
         **_body(ec, changes),
@@ -352,6 +388,14 @@ async def _save(
 async def update_article(
     ec: EditorialContext, public_id: str, version: int, changes: Mapping[str, Any]
 ) -> Article:
+    return await retried(
+        ec, lambda: _update_article(ec, public_id, version, changes), IntegrityError
+    )
+
+
+async def _update_article(
+    ec: EditorialContext, public_id: str, version: int, changes: Mapping[str, Any]
+) -> Article:
     article = await get_for_editing(ec, public_id)
     check_can_edit(ec.viewer, article)
     if article.version != version:
@@ -371,7 +415,7 @@ async def update_article(
         values["cover_id"] = await _cover_id(ec.session, changes["cover"])
     if "translation_of" in changes:
         values["translation_group"] = await _translation_group(
-            ec.session, changes["translation_of"], article.locale
+            ec, changes["translation_of"], article.locale
         )
     values |= _body(ec, changes)
     if changes.get("slug") and changes["slug"] != article.slug:
@@ -401,6 +445,20 @@ async def _retire_slug(session: AsyncSession, article: Article, new_slug: str) -
 
 
 async def transition(
+    ec: EditorialContext,
+    public_id: str,
+    step: Transition,
+    *,
+    scheduled_at: datetime | None = None,
+) -> Article:
+    """Move the article to the step's status. A transition names no version, so a save that
+    slips in first is no conflict for the editor: the step is decided again on the saved row."""
+    return await retried(
+        ec, lambda: _transition(ec, public_id, step, scheduled_at=scheduled_at), Conflict
+    )
+
+
+async def _transition(
     ec: EditorialContext,
     public_id: str,
     step: Transition,
@@ -455,6 +513,24 @@ async def set_flags(
     breaking: bool | None = None,
     breaking_until: datetime | None = None,
 ) -> Article:
+    """Feature or mark breaking; like a transition, on the saved row if a save slips in first."""
+    return await retried(
+        ec,
+        lambda: _set_flags(
+            ec, public_id, featured=featured, breaking=breaking, breaking_until=breaking_until
+        ),
+        Conflict,
+    )
+
+
+async def _set_flags(
+    ec: EditorialContext,
+    public_id: str,
+    *,
+    featured: bool | None = None,
+    breaking: bool | None = None,
+    breaking_until: datetime | None = None,
+) -> Article:
     if ec.user.role not in EDITORS:
         raise Forbidden("Only editors feature articles or mark breaking news.")
     article = await get_for_editing(ec, public_id)
@@ -502,7 +578,12 @@ async def delete_article(ec: EditorialContext, public_id: str) -> None:
     await ec.session.commit()
 
 
-async def revisions(session: AsyncSession, article_id: int) -> list[Revision]:
+async def revisions(session: AsyncSession, article_id: int, viewer: Viewer) -> list[Revision]:
+    """An article's saved states, newest first, for those who may read its history."""
+    article = await session.get(Article, article_id)
+    if article is None:
+        raise NotFound("No such article.")
+    check_can_read_history(viewer, article)
     query = (
         select(Revision)
         .where(col(Revision.article_id) == article_id)

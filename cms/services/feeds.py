@@ -52,12 +52,13 @@ async def rss(
     category_ids: tuple[int, ...] | None = None,
 ) -> bytes:
     """The newest published articles of a locale (and category), newest first."""
-    articles, _ = await feed_page(
+    page, _ = await feed_page(
         session=session,
         viewer=ANONYMOUS,
         filters=ArticleFilter(locale=locale, category_ids=category_ids),
         first=RSS_ITEMS,
     )
+    articles = page.articles
     site = settings.site_url.rstrip("/")
     title = settings.site_name
     path = f"/feeds/{locale}.xml"

@@ -67,6 +67,16 @@ def check_can_edit(viewer: Viewer, article: Article) -> None:
         raise Forbidden(f"Contributors cannot edit an article that is {article.status.value}.")
 
 
+def check_can_read_history(viewer: Viewer, article: Article) -> None:
+    """Revisions hold what was cut before publication (a source's name, a draft's claims):
+    editors read every article's history, writers their own articles' only."""
+    user = viewer.user
+    if user is None:
+        raise Forbidden("Sign in to read revisions.")
+    if user.role not in EDITORS and not _owns(viewer, article):
+        raise Forbidden("You can only read the revisions of your own articles.")
+
+
 def check_can_transition(viewer: Viewer, article: Article, transition: Transition) -> None:
     check_can_edit(viewer, article)
     user = viewer.user

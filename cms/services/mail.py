@@ -4,6 +4,7 @@ Without `CMS_SMTP_HOST` (a laptop), mail is written to the log instead, links in
 developer can still confirm a subscription.
 """
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
@@ -54,8 +55,9 @@ async def mailer(settings: Settings) -> AsyncIterator[Send]:
     if settings.smtp_host is None:
 
         async def log_only(mail: Mail) -> None:
+            text = mail.text if settings.env == "development" else "(text withheld in production)"
             logger.warning(
-                "CMS_SMTP_HOST unset; not sent to %s: %s\n%s", mail.to, mail.subject, mail.text
+                "CMS_SMTP_HOST unset; not sent to %s: %s\n%s", mail.to, mail.subject, text
             )
 
         yield log_only
@@ -84,3 +86,29 @@ async def mailer(settings: Settings) -> AsyncIterator[Send]:
         if client.is_connected:
             with suppress(aiosmtplib.SMTPException, OSError):
                 await client.quit()
+
+
+class Outbox:
+    """Mail sent after the answer, each on its own connection: a reply never waits for the SMTP
+    server, so its timing cannot tell whether a mail went out (password resets)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._pending: set[asyncio.Task[None]] = set()
+
+    def post(self, mail: Mail) -> None:
+        task = asyncio.get_running_loop().create_task(self._deliver(mail))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _deliver(self, mail: Mail) -> None:
+        try:
+            async with mailer(self.settings) as send:
+                await send(mail)
+        except MailError as error:
+            logger.warning("mail not delivered: %s", error)
+
+    async def close(self) -> None:
+        """Wait for the mail still on its way (at shutdown)."""
+        if self._pending:
+            await asyncio.gather(*self._pending)

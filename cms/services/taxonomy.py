@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select, update
 
 from cms import invalidation
@@ -11,7 +12,7 @@ from cms.errors import CmsError, NotFound
 from cms.models import Article, ArticleTag, Category, Tag
 from cms.services import audit
 from cms.services.categories import category_tree
-from cms.services.editorial import SLUG_PATTERN, EditorialContext
+from cms.services.editorial import SLUG_PATTERN, EditorialContext, retried
 from cms.services.lifecycle import EDITORS, Forbidden
 from cms.services.slugs import slugify
 
@@ -73,6 +74,11 @@ async def _parent_id(
 
 
 async def create_category(ec: EditorialContext, data: Mapping[str, Any]) -> Category:
+    """A new category; a concurrent create of the same slug makes this one "slug taken"."""
+    return await retried(ec, lambda: _create_category(ec, data), IntegrityError)
+
+
+async def _create_category(ec: EditorialContext, data: Mapping[str, Any]) -> Category:
     _check_editor(ec)
     names = _names(ec, data.get("names") or {}, "names")
     slug = _slug(data.get("slug") or "", names)
@@ -177,6 +183,11 @@ async def _tag(ec: EditorialContext, slug: str) -> Tag:
 
 
 async def create_tag(ec: EditorialContext, data: Mapping[str, Any]) -> Tag:
+    """A new tag; a concurrent create of the same slug makes this one "exists already"."""
+    return await retried(ec, lambda: _create_tag(ec, data), IntegrityError)
+
+
+async def _create_tag(ec: EditorialContext, data: Mapping[str, Any]) -> Tag:
     _check_editor(ec)
     names = _names(ec, data.get("names") or {}, "names")
     slug = _slug(data.get("slug") or "", names)

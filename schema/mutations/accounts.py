@@ -1,4 +1,4 @@
-"""Signing in and out, and managing staff accounts (admins)."""
+"""Signing in and out, resetting a forgotten password, and managing staff accounts (admins)."""
 
 from typing import Annotated
 
@@ -7,6 +7,7 @@ import strawberry
 from cms.errors import CmsError
 from cms.models import Role as RoleEntity
 from cms.services import auth as auth_service
+from cms.services import password_reset as password_reset_service
 from cms.services import users as user_service
 from schema.auth_context import SESSION_COOKIE
 from schema.context import Info
@@ -53,6 +54,37 @@ class UserPayload:
     errors: list[UserError] = strawberry.field(description="What to fix; empty on success.")
 
 
+@strawberry.input(description="Ask for a link to choose a new password.")
+class RequestPasswordResetInput:
+    email: str = strawberry.field(description="The email address of your account.")
+
+
+@strawberry.type(description="The result of asking for a password reset link.")
+class RequestPasswordResetPayload:
+    message: str | None = strawberry.field(
+        description="What to tell the person; the same whether or not the address has an "
+        "account, so it never reveals who has one."
+    )
+    errors: list[UserError] = strawberry.field(description="What to fix; empty on success.")
+
+
+@strawberry.input(description="A new password, with the token from a reset link.")
+class ResetPasswordInput:
+    token: str = strawberry.field(
+        description="The `token` parameter of the link in the reset email."
+    )
+    password: str = strawberry.field(description="The new password: at least 10 characters.")
+
+
+@strawberry.type(description="The result of choosing a new password.")
+class ResetPasswordPayload:
+    password_changed: bool = strawberry.field(
+        description="True when the new password is set. Every session of the account has "
+        "ended: sign in again with `login`."
+    )
+    errors: list[UserError] = strawberry.field(description="What to fix; empty on success.")
+
+
 @strawberry.type
 class AccountMutations:
     @strawberry.mutation(
@@ -93,6 +125,50 @@ class AccountMutations:
         if info.context.response is not None:
             info.context.response.delete_cookie(SESSION_COOKIE, path="/")
         return LogoutPayload(signed_out=token is not None)
+
+    @strawberry.mutation(
+        description="Forgot your password? Mails a link to choose a new one, valid once for "
+        "a short while (a newer request voids older links). Always answers the same, whether "
+        "or not the address has an account."
+    )
+    async def request_password_reset(
+        self, info: Info, input: Annotated[RequestPasswordResetInput, INPUT]
+    ) -> RequestPasswordResetPayload:
+        settings = info.context.settings
+        async with info.context.sessions() as session:
+            try:
+                mail = await password_reset_service.request_reset(
+                    session=session,
+                    settings=settings,
+                    email=input.email,
+                    address=info.context.client_address,
+                )
+            except CmsError as error:
+                return RequestPasswordResetPayload(message=None, errors=[UserError.of(error)])
+        if mail is not None:
+            info.context.mail_outbox.post(mail)
+        message = password_reset_service.sent_message(settings)
+        return RequestPasswordResetPayload(message=message, errors=[])
+
+    @strawberry.mutation(
+        description="Choose a new password with the token from a reset email. The token is "
+        "used up, and every session of the account ends."
+    )
+    async def reset_password(
+        self, info: Info, input: Annotated[ResetPasswordInput, INPUT]
+    ) -> ResetPasswordPayload:
+        async with info.context.sessions() as session:
+            try:
+                await password_reset_service.reset_password(
+                    session=session,
+                    settings=info.context.settings,
+                    token=input.token,
+                    password=input.password,
+                    address=info.context.client_address,
+                )
+            except CmsError as error:
+                return ResetPasswordPayload(password_changed=False, errors=[UserError.of(error)])
+        return ResetPasswordPayload(password_changed=True, errors=[])
 
     @strawberry.mutation(
         description="Create a staff account (admins).", permission_classes=[ADMINS]

@@ -237,7 +237,7 @@ class MediaLibrary:
             media = await session.get(Media, media_id)
             if media is None:
                 raise NotFound("No media item with this id.", field="id")
-            found = (await usages_of(session, [(media_id, media.storage_key)]))[media_id]
+            found = (await usages_of(session, [(media_id, media.storage_key)], viewer))[media_id]
             if found.articles or found.streams:
                 raise InUse(f"Still in use by {found.describe()}; replace it there first.", found)
             shared = await session.scalars(

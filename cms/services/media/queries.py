@@ -10,7 +10,8 @@ from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from cms.models import Article, LiveStream, Media, MediaKind
-from cms.services.articles import FeedKey
+from cms.services.articles import FeedKey, visible_articles
+from cms.services.viewer import Viewer
 
 
 async def media_by_ids(*, session: AsyncSession, ids: Sequence[int]) -> dict[int, Media]:
@@ -80,9 +81,12 @@ def _digest(storage_key: str) -> str:
     return storage_key.rsplit("/", 1)[-1].split(".", 1)[0]
 
 
-async def usages_of(session: AsyncSession, items: Sequence[tuple[int, str]]) -> dict[int, Usages]:
+async def usages_of(
+    session: AsyncSession, items: Sequence[tuple[int, str]], viewer: Viewer
+) -> dict[int, Usages]:
     """Usages of `(media id, storage key)` pairs in two queries: covers and body images (their
-    URLs carry the content digest), and stream posters."""
+    URLs carry the content digest), and stream posters. Only articles `viewer` may see are
+    named: a writer learns nothing of another writer's drafts here either."""
     found = {media_id: Usages() for media_id, _ in items}
     if not items:
         return found
@@ -90,7 +94,7 @@ async def usages_of(session: AsyncSession, items: Sequence[tuple[int, str]]) -> 
     digests = {_digest(key): media_id for media_id, key in items}
     in_body: list[ColumnElement[bool]] = [col(Article.body).contains(d) for d in digests]
     query = (
-        select(Article)
+        visible_articles(viewer)
         .where(or_(col(Article.cover_id).in_(ids), *in_body))
         .order_by(col(Article.updated_at).desc(), col(Article.id).desc())
     )

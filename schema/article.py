@@ -19,6 +19,7 @@ from schema.loaders import RelatedKey
 from schema.media import Media, load_media
 from schema.pagination import check_first, decode_cursor, encode_cursor
 from schema.permissions import SIGNED_IN
+from schema.text_input import NUL
 
 if TYPE_CHECKING:
     from schema.author import Author
@@ -125,9 +126,11 @@ class Article(relay.Node):
     ) -> list["Article | None"]:
         ids = list(node_ids)
         info.context.shows(*(f"article:{public_id}" for public_id in ids))
+        # A NUL can hide in a global id's base64; no stored id holds one (PostgreSQL refuses it).
+        storable = [public_id for public_id in ids if NUL not in public_id]
         async with info.context.sessions() as session:
             found = await article_service.articles_by_public_ids(
-                session=session, viewer=info.context.viewer, public_ids=ids
+                session=session, viewer=info.context.viewer, public_ids=storable
             )
         return [cls.from_entity(found[i]) if i in found else None for i in ids]
 

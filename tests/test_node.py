@@ -80,3 +80,9 @@ async def test_a_node_id_that_cannot_name_a_row_finds_nothing(gql: Gql, row: str
     results = [await gql(NODE, {"id": str(GlobalID(name, row))}) for name in types]
 
     assert [(result.errors, result.data["node"]) for result in results] == [(None, None)] * 6
+
+
+async def test_an_article_id_hiding_a_nul_character_finds_nothing(gql: Gql) -> None:
+    result = await gql(NODE, {"id": str(GlobalID("Article", "abc\x00def"))})
+
+    assert (result.errors, result.data["node"]) == (None, None)

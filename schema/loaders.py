@@ -53,6 +53,16 @@ class LiveUpdatesKey:
     after: FeedKey | None
 
 
+class SharedLoader(DataLoader[K, V]):
+    """A loader whose answers survive a waiter's cancellation. When a field fails, graphql-core
+    cancels its siblings, and a cancelled task cancels the future it awaits; but a loader's
+    future for a key is shared by every resolver that asked for it, and the others then got a
+    CancelledError, which escaped execution as a 500. Each waiter gets a shield of its own."""
+
+    def load(self, key: K) -> Awaitable[V]:
+        return asyncio.shield(super().load(key))
+
+
 def _loader(
     sessions: Sessions,
     fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[Mapping[K, V]]],
@@ -65,7 +75,7 @@ def _loader(
             found = await fetch(session, keys)
         return [found.get(key, missing()) for key in keys]
 
-    return DataLoader(load_fn=load)
+    return SharedLoader(load_fn=load)
 
 
 def _none() -> None:
@@ -114,16 +124,16 @@ class Loaders:
             ),
             list,
         )
-        self.related_by_article = DataLoader(load_fn=self._related_by_article)
-        self.upcoming_slots_by_stream_id = DataLoader(load_fn=self._upcoming_slots)
+        self.related_by_article = SharedLoader(load_fn=self._related_by_article)
+        self.upcoming_slots_by_stream_id = SharedLoader(load_fn=self._upcoming_slots)
         self.stream_by_id = _loader(
             sessions, lambda s, ids: live_service.streams_by_ids(session=s, ids=ids), _none
         )
         self.user_by_id = _loader(
             sessions, lambda s, ids: user_service.users_by_ids(session=s, ids=ids), _none
         )
-        self.usages_by_media = DataLoader(load_fn=self._usages)
-        self.live_updates_by_key = DataLoader(load_fn=self._live_updates)
+        self.usages_by_media = SharedLoader(load_fn=self._usages)
+        self.live_updates_by_key = SharedLoader(load_fn=self._live_updates)
         self.live_update_count_by_article_id = _loader(
             sessions,
             lambda s, ids: live_blog_service.update_counts(session=s, article_ids=ids),

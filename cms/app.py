@@ -137,15 +137,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
     if settings.media_storage == "local":
         settings.media_root.mkdir(parents=True, exist_ok=True)
         routes.append(Mount("/media", ImmutableMedia(directory=settings.media_root), name="media"))
+    # The response cache comes first: a hit runs nothing, so it needs no request id either.
     middleware = [Middleware(CorrelationIdMiddleware)]
     if settings.response_cache_bytes > 0:
-        middleware.append(
+        middleware.insert(
+            0,
             Middleware(
                 ResponseCacheMiddleware,
                 cache=cache,
                 path="/graphql",
                 max_body=settings.max_body_bytes,
-            )
+            ),
         )
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan, debug=settings.debug)
     app.state.settings = settings

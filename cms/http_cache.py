@@ -15,7 +15,7 @@ from cms.media_types import negotiate
 from cms.response_cache import CachedResponse, ResponseStore
 
 SESSION_COOKIE = b"cms_session="
-_SKIPPED_HEADERS = {b"content-length", b"etag", b"date", b"server"}
+_SKIPPED_HEADERS = {b"content-length", b"etag", b"date", b"server", b"x-request-id"}
 
 
 def _private(scope: Scope) -> bool:
@@ -109,22 +109,34 @@ class ResponseCacheMiddleware:
             tags=frozenset(tags.split()),
         )
         await self.cache.put(key, entry, generation)
-        await self._respond(scope, entry, send, hit=False)
+        # The request id is this request's alone: a hit, which runs nothing, carries none.
+        own = [(n, v) for n, v in start["headers"] if n.lower() == b"x-request-id"]
+        await self._respond(scope, entry, send, hit=False, own=own)
 
-    async def _respond(self, scope: Scope, entry: CachedResponse, send: Send, *, hit: bool) -> None:
+    async def _respond(
+        self,
+        scope: Scope,
+        entry: CachedResponse,
+        send: Send,
+        *,
+        hit: bool,
+        own: list[tuple[bytes, bytes]] | None = None,
+    ) -> None:
+        extra = own or []
         if _header(scope, b"if-none-match") == entry.etag:
             headers = [(n, v) for n, v in entry.headers if n.lower() != b"content-type"]
             await send(
                 {
                     "type": "http.response.start",
                     "status": 304,
-                    "headers": [*headers, (b"etag", entry.etag)],
+                    "headers": [*headers, *extra, (b"etag", entry.etag)],
                 }
             )
             await send({"type": "http.response.body", "body": b""})
             return
         headers = [
             *entry.headers,
+            *extra,
             (b"x-cache", b"HIT" if hit else b"MISS"),
             (b"etag", entry.etag),
             (b"content-length", str(len(entry.body)).encode()),

@@ -37,6 +37,7 @@ def _quality(parameters: list[str]) -> float:
 
 
 @lru_cache(maxsize=512)
+@lru_cache(maxsize=256)
 def negotiate(accept: str | None) -> str | None:
     """The response media type for an `Accept` header, or None when nothing offered fits."""
     if accept is None or not accept.strip():

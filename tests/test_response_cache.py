@@ -96,6 +96,19 @@ async def test_a_repeated_anonymous_query_is_served_without_touching_the_databas
     assert second.json()["data"]["articles"]["edges"] == [{"node": {"title": "Cached"}}]
 
 
+async def test_a_cache_hit_does_not_repeat_the_request_id_of_the_miss(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await make_article(session, title="Cached")
+    await session.commit()
+    first = await client.get("/graphql", params={"query": HOME})
+
+    second = await client.get("/graphql", params={"query": HOME})
+
+    assert (first.headers["x-cache"], second.headers["x-cache"]) == ("MISS", "HIT")
+    assert second.headers.get("x-request-id") != first.headers["x-request-id"]
+
+
 async def test_cacheable_responses_carry_http_caching_headers(
     client: httpx.AsyncClient, session: AsyncSession
 ) -> None:

@@ -53,9 +53,17 @@ def _nul_in_value(value: object, path: str) -> str | None:
     return next((found for p, v in items if (found := _nul_in_value(v, p)) is not None), None)
 
 
-def nul_location(document: Node | None, variables: Mapping[str, object] | None) -> str | None:
+def _may_hold_nul(text: str | None) -> bool:
+    """Whether a document's text can hold a NUL literal at all: the character itself, or an
+    escape (`\\u0000`, `\\u{0}`). Most documents have neither, and are spared a walk."""
+    return text is None or NUL in text or "\\u" in text
+
+
+def nul_location(
+    document: Node | None, variables: Mapping[str, object] | None, text: str | None = None
+) -> str | None:
     """Where a document's literals or its variables hold NUL (`input.title`, `$q`), if anywhere."""
-    if document is not None:
+    if document is not None and _may_hold_nul(text):
         literals = _NulInLiterals()
         visit(document, literals)
         if literals.found is not None:
@@ -73,7 +81,7 @@ class RefuseNulCharacters(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         if context.result is None:
-            where = nul_location(context.graphql_document, context.variables)
+            where = nul_location(context.graphql_document, context.variables, context.query)
             if where is not None:
                 error = GraphQLError(
                     f"Text may not contain the NUL character (U+0000); remove it from `{where}`.",

@@ -297,7 +297,7 @@ class GraphQLApp(GraphQL[Context, None]):
         """A declared length over the limit is refused before a byte is read."""
         length = request.headers.get("content-length")
         limit = self.settings.max_body_bytes
-        if length is not None and length.isdigit() and int(length) > limit:
+        if length is not None and length.isascii() and length.isdigit() and int(length) > limit:
             raise HTTPException(
                 413,
                 f"The request body is {length} bytes; the limit is {limit} (CMS_MAX_BODY_BYTES).",
@@ -337,7 +337,7 @@ class GraphQLApp(GraphQL[Context, None]):
                 400, "Multipart requests need the header `Apollo-Require-Preflight: true`."
             )
         length = headers.get("content-length")
-        if length is None or not length.isdigit():
+        if length is None or not (length.isascii() and length.isdigit()):
             raise HTTPException(411, "Send uploads with a Content-Length.")
         limit = self.settings.media_max_bytes + MULTIPART_OVERHEAD
         if int(length) > limit:

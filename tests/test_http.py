@@ -7,6 +7,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.applications import Starlette
+from starlette.types import Message
 
 from cms.models import Article
 from cms.models.enums import Role
@@ -380,3 +382,40 @@ async def test_a_batch_answers_200_with_a_response_per_operation(
     assert ok == {"data": {"__typename": "Query"}}
     assert "data" not in refused
     assert refused["errors"]
+
+
+async def test_a_content_length_in_other_digits_is_no_server_error(
+    app: Starlette,
+) -> None:
+    """Starlette decodes headers as Latin-1, where "²" is a digit to `str.isdigit` but not to
+    `int`: such a length is no length, not an unexpected error."""
+    sent: list[Message] = []
+    body = b'{"query": "{ __typename }"}'
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", b"application/json"),
+            (b"content-length", "²".encode("latin-1")),
+        ],
+        "client": ("127.0.0.1", 1234),
+        "server": ("testserver", 80),
+    }
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+
+    assert sent[0]["status"] == 200

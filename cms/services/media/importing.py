@@ -121,7 +121,12 @@ class Importer:
 
     async def _read(self, response: httpx.Response) -> bytes:
         declared = response.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+        if (
+            declared is not None
+            and declared.isascii()
+            and declared.isdigit()
+            and int(declared) > self.max_bytes
+        ):
             raise ImportRefused(f"The file is larger than {self.max_bytes:,} bytes.")
         chunks: list[bytes] = []
         received = 0

@@ -155,10 +155,11 @@ class Loaders:
         return (await self.category_tree()).by_id.get(category_id)
 
     def category_tree(self) -> Awaitable[CategoryTree]:
-        """All categories, read once per request however many fields ask."""
+        """All categories, read once per request however many fields ask; each asker waits
+        behind a shield of its own, as with `SharedLoader`, so a cancelled one cancels no read."""
         if self._category_tree is None:
             self._category_tree = asyncio.ensure_future(self._read_category_tree())
-        return self._category_tree
+        return asyncio.shield(self._category_tree)
 
     async def _read_category_tree(self) -> CategoryTree:
         async with self.sessions() as session:

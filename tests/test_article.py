@@ -209,3 +209,32 @@ async def test_a_failing_field_beside_shared_loads_is_an_error_not_a_cancelled_r
 
     assert result.errors is not None
     assert result.errors[0].message.startswith("`first` must be between 0 and 20; got -1.")
+
+
+async def test_a_failing_field_beside_shared_category_reads_is_an_error_not_a_cancellation(
+    session: AsyncSession, gql: Gql
+) -> None:
+    """Every `category` field of a request awaits one read of the category tree; the failing
+    `related` must not cancel it for the others."""
+    category, tag = await make_category(session), await make_tag(session)
+    stories = [
+        await make_article(
+            session,
+            locale=locale,
+            translation_group=f"group-{n}",
+            category_id=category.id,
+            tags=[tag],
+        )
+        for n in range(4)
+        for locale in ("ka", "en")
+    ]
+    await session.commit()
+    query = """query N($id: ID!) { node(id: $id) { ... on Article { related(first: 5) {
+        related(first: 5) { translations { category { name } } }
+        translations { category { name } related(first: -1) { title } }
+    } } } }"""
+
+    result = await gql(query, {"id": str(GlobalID("Article", stories[0].public_id))})
+
+    assert result.errors is not None
+    assert result.errors[0].message.startswith("`first` must be between 0 and 20; got -1.")

@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 
 from bench.fuzz_documents import Document, Documents
 from bench.processes import ROOT, Server
+from bench.run import server_env
 from cms.db import create_engine, create_sessionmaker
 from cms.migrations import upgrade
 from cms.models import Role
@@ -209,12 +210,8 @@ def _settings(database_url: str | None, folder: Path) -> Settings:
 
 
 def _server_env(settings: Settings) -> dict[str, str]:
-    return {
-        "CMS_ENV": settings.env,
-        "CMS_SECRET_KEY": settings.secret_key,
-        "CMS_DATABASE_URL": settings.database_url,
-        "CMS_MEDIA_ROOT": str(settings.media_root),
-        "CMS_SITE_URL": settings.site_url,
+    """The benchmark's server environment, with the relaxed sign-in limits above."""
+    return server_env(settings) | {
         "CMS_DIGEST_TIME": "off",
         "CMS_LOGIN_SLOWDOWN_SECONDS": str(settings.login_slowdown_seconds),
         "CMS_LOGIN_LOCKOUT_AFTER": str(settings.login_lockout_after),

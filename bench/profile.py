@@ -19,7 +19,7 @@ import httpx
 
 from bench import checks, inprocess, operations
 from bench.operations import Operation
-from bench.run import DATA, _prepare, _settings
+from bench.run import DATA, prepare, production_settings
 from cms.app import create_app
 from cms.settings import Settings
 
@@ -57,8 +57,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--top", type=int, default=30)
     args = parser.parse_args()
-    settings = _settings(f"sqlite+aiosqlite:///{DATA / 'bench_S.db'}")
-    chosen = asyncio.run(_prepare(settings, "S"))
+    settings = production_settings(f"sqlite+aiosqlite:///{DATA / 'bench_S.db'}")
+    chosen = asyncio.run(prepare(settings, "S"))
     stats = asyncio.run(_profile(settings, _operation(args.operation, chosen), args.requests))
     for order in ("cumulative", "tottime"):
         out = io.StringIO()

@@ -30,7 +30,7 @@ from cms.settings import Settings
 DATA = ROOT / "bench" / "data"
 
 
-def _settings(database_url: str) -> Settings:
+def production_settings(database_url: str) -> Settings:
     """Production settings, as a deployment would run (masked errors, no introspection)."""
     return Settings(
         _env_file=None,
@@ -42,7 +42,7 @@ def _settings(database_url: str) -> Settings:
     )
 
 
-def _server_env(settings: Settings) -> dict[str, str]:
+def server_env(settings: Settings) -> dict[str, str]:
     return {
         "CMS_ENV": settings.env,
         "CMS_SECRET_KEY": settings.secret_key,
@@ -52,7 +52,7 @@ def _server_env(settings: Settings) -> dict[str, str]:
     }
 
 
-async def _prepare(settings: Settings, size: str) -> checks.Samples:
+async def prepare(settings: Settings, size: str) -> checks.Samples:
     engine = create_engine(settings)
     try:
         built = await dataset.ensure_dataset(engine, size)
@@ -124,7 +124,7 @@ def _bench_workers(
     chosen: checks.Samples,
     args: argparse.Namespace,
 ) -> list[Measurement]:
-    env = _server_env(settings) | {"CMS_PERSISTED_QUERIES_DIR": str(_register(ops))}
+    env = server_env(settings) | {"CMS_PERSISTED_QUERIES_DIR": str(_register(ops))}
     responses = DATA / "responses.json"
     ours = Server(OURS, "cms.app:create_app", workers, env | {"CMS_RESPONSE_CACHE_BYTES": "0"})
     cached = Server(CACHED, "cms.app:create_app", workers, env)
@@ -183,8 +183,8 @@ def main() -> None:
     args = _arguments()
     DATA.mkdir(parents=True, exist_ok=True)
     url = args.database_url or f"sqlite+aiosqlite:///{DATA / f'bench_{args.size}.db'}"
-    settings = _settings(url)
-    chosen = asyncio.run(_prepare(settings, args.size))
+    settings = production_settings(url)
+    chosen = asyncio.run(prepare(settings, args.size))
     ops, statements = asyncio.run(
         inprocess.rehearse(
             settings, chosen.article_slug, chosen.article_locale, chosen.category_slug

@@ -23,7 +23,7 @@ from redis.asyncio import Redis
 from bench import dataset, storm_clients, storm_data
 from bench.processes import Server
 from bench.rows import SIZES
-from bench.run import DATA, _server_env, _settings
+from bench.run import DATA, production_settings, server_env
 from cms.db import create_engine
 from cms.migrations import upgrade
 from cms.settings import Settings
@@ -66,7 +66,7 @@ async def run(settings: Settings, options: Options) -> Result:
     """Prepare the drafts, run the storm against a server of our own, and clean up after it."""
     newsroom = await storm_data.prepare(settings, round(options.rate * options.seconds))
     prefix = f"storm-{secrets.token_hex(4)}"
-    env = _server_env(settings) | {"CMS_REDIS_URL": options.redis_url, "CMS_REDIS_PREFIX": prefix}
+    env = server_env(settings) | {"CMS_REDIS_URL": options.redis_url, "CMS_REDIS_PREFIX": prefix}
     server = Server("cms", "cms.app:create_app", options.workers, env)
     try:
         await asyncio.to_thread(server.start)
@@ -140,7 +140,7 @@ def main() -> None:
         parser.error("several workers share their cache through Redis: give --redis-url")
     DATA.mkdir(parents=True, exist_ok=True)
     url = args.database_url or f"sqlite+aiosqlite:///{DATA / f'bench_{args.size}.db'}"
-    settings = _settings(url)
+    settings = production_settings(url)
     asyncio.run(_prepare_dataset(settings, args.size))
     options = Options(args.rate, args.seconds, args.workers, args.readers, args.redis_url)
     result = asyncio.run(run(settings, options))

@@ -20,7 +20,7 @@ from sqlalchemy import text
 from bench import dataset
 from bench.operations import HOME
 from bench.processes import Server
-from bench.run import DATA, _server_env, _settings
+from bench.run import DATA, production_settings, server_env
 from cms.db import create_engine
 from cms.settings import Settings
 
@@ -129,12 +129,12 @@ def main() -> None:
     args = parser.parse_args()
     DATA.mkdir(parents=True, exist_ok=True)
     url = args.database_url or f"sqlite+aiosqlite:///{DATA / f'bench_{args.size}.db'}"
-    settings = _settings(url)
+    settings = production_settings(url)
     public_ids = asyncio.run(_articles(settings, args.size))
     readers = -(-args.views // len(public_ids))
     pairs = [(r, p) for r in range(readers) for p in public_ids][: args.views]
     before = asyncio.run(_totals(settings, public_ids))
-    server = Server("cms", "cms.app:create_app", args.workers, _server_env(settings))
+    server = Server("cms", "cms.app:create_app", args.workers, server_env(settings))
     try:
         server.start()
         idle = asyncio.run(_read_latencies(server.url, None))

@@ -181,9 +181,13 @@ async def test_asking_by_both_or_neither_key_is_an_error(gql: Gql) -> None:
         assert result.errors[0].message == "Give exactly one of `publicId` or `slug`."
 
 
-@pytest.mark.parametrize("shared", ["cover { alt }", "category { name }"])
+# Without covers the category fields are the first to wait, on the tree read alone. The
+# cancellation is a race: unshielded, the category case fails in some runs, not all.
+@pytest.mark.parametrize(
+    ("shared", "with_cover"), [("category { name }", False), ("cover { alt }", True)]
+)
 async def test_a_failing_field_beside_shared_reads_is_an_error_not_a_cancelled_request(
-    session: AsyncSession, gql: Gql, shared: str
+    session: AsyncSession, gql: Gql, shared: str, with_cover: bool
 ) -> None:
     """Sibling translations share one cover load and one read of the category tree; the
     failing `related` must not cancel either for the others (found by bench.fuzz as a 500)."""
@@ -195,7 +199,7 @@ async def test_a_failing_field_beside_shared_reads_is_an_error_not_a_cancelled_r
             locale=locale,
             translation_group=f"group-{n}",
             category_id=category.id,
-            cover_id=cover.id,
+            cover_id=cover.id if with_cover else None,
             tags=[tag],
         )
         for n in range(4)

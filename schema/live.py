@@ -13,7 +13,8 @@ from cms.services import programme as programme_service
 from cms.services.live import LIVE_TAG
 from schema.context import Info
 from schema.enums import LiveStreamStatus
-from schema.media import Media, load_media
+from schema.loaders import NowOrLater
+from schema.media import Media, show_media
 from schema.node_ids import row_id
 
 
@@ -107,9 +108,9 @@ class LiveStream(relay.Node):
     def playback_url(self) -> str | None:
         return self.playback_url_value if self.is_on_air() else None
 
-    @strawberry.field(description="Image shown before playback starts.")
-    async def poster(self, info: Info) -> Media | None:
-        return await load_media(info, self.poster_id)
+    @strawberry.field(description="Image shown before playback starts.", graphql_type=Media | None)
+    def poster(self, info: Info) -> NowOrLater[Media | None]:
+        return show_media(info, self.poster_id)
 
     @strawberry.field(description="The programme on air now, by the schedule.")
     async def now_playing(self, info: Info) -> ProgrammeSlot | None:

@@ -17,6 +17,7 @@ from cms.models import Media as MediaEntity
 from cms.services import media as media_service
 from schema.context import Info
 from schema.enums import MediaKind
+from schema.loaders import NowOrLater
 from schema.node_ids import row_id
 from schema.permissions import SIGNED_IN
 
@@ -227,9 +228,18 @@ class MediaUsages:
         )
 
 
-async def load_media(info: Info, media_id: int | None) -> Media | None:
+def show_media(info: Info, media_id: int | None) -> NowOrLater[Media | None]:
+    """The media item for a field: at once when it was read with its article (a list's
+    covers then cost no task each), else an awaitable through the batching loader."""
     if media_id is None:
         return None
     info.context.shows(f"media:{media_id}")
+    seen = info.context.loaders.seen_cover(media_id)
+    if seen is not None:
+        return Media.from_entity(seen)
+    return _load_media(info, media_id)
+
+
+async def _load_media(info: Info, media_id: int) -> Media | None:
     media = await info.context.loaders.media_by_id.load(media_id)
     return Media.from_entity(media) if media is not None else None

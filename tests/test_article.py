@@ -148,6 +148,23 @@ async def test_related_share_a_tag_and_the_category_newest_first_without_itself(
     assert [r["title"] for r in related_of_older["related"]] == ["Newest", "Newer"]
 
 
+async def test_an_article_by_node_id_shows_its_category_and_cover(
+    session: AsyncSession, gql: Gql
+) -> None:
+    """`node` reads the article alone, so its category and cover come from the loaders
+    rather than from the row read with the article, as they do in lists."""
+    economy = await make_category(session, names={"en": "Economy", "ka": "ეკონომიკა"})
+    cover = await make_media(session)
+    article = await make_article(session, category_id=economy.id, cover_id=cover.id)
+    await session.commit()
+    query = """query N($id: ID!) { node(id: $id) { ... on Article {
+        category { name } cover { alt } } } }"""
+
+    found = await gql(query, {"id": str(GlobalID("Article", article.public_id))})
+
+    assert found.data["node"] == {"category": {"name": "Economy"}, "cover": {"alt": cover.alt}}
+
+
 async def test_an_article_without_tags_has_no_related(session: AsyncSession, gql: Gql) -> None:
     economy = await make_category(session)
     article = await make_article(session, category_id=economy.id)

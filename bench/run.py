@@ -142,6 +142,8 @@ def _bench_workers(
             print(f"Answers checked ({workers} worker(s)); measuring.", flush=True)
             for connections in args.connections:
                 for op in ops:
+                    if args.operations and op.name not in args.operations:
+                        continue
                     query = op.persisted_query_string()
                     for server, path in (
                         (raw, op.name),
@@ -176,6 +178,11 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds first")
     parser.add_argument("--connections", type=_ints, default=[16, 64])
     parser.add_argument("--workers", type=_ints, default=[1, 2])
+    parser.add_argument(
+        "--operations",
+        type=lambda value: value.split(","),
+        help="measure only these, comma-separated (home, article, category_p1, category_p50)",
+    )
     return parser.parse_args()
 
 

@@ -19,6 +19,7 @@ from schema.loaders import NowOrLater, RelatedKey
 from schema.media import Media, show_media
 from schema.pagination import check_first, decode_cursor, encode_cursor
 from schema.permissions import SIGNED_IN
+from schema.selection import selects_any
 from schema.text_input import NUL
 
 if TYPE_CHECKING:
@@ -26,6 +27,15 @@ if TYPE_CHECKING:
     from schema.category import Category, Tag
     from schema.live_blog import LiveBlogUpdateConnection
     from schema.revision import Revision
+
+BODY_FIELDS = frozenset({"body", "plainText"})
+
+
+def _read(body: str | None) -> str:
+    if body is None:
+        raise RuntimeError("A body was asked of an article read without it.")
+    return body
+
 
 CategoryType = Annotated["Category", strawberry.lazy("schema.category")]
 RELATED_MAX = 20
@@ -45,10 +55,19 @@ class Article(relay.Node):
     )
     title: str = strawberry.field(description="Headline.")
     lead: str = strawberry.field(description="The opening summary shown under the headline.")
-    body: str = strawberry.field(
+    body_html: strawberry.Private[str | None]
+    body_plain: strawberry.Private[str | None]
+
+    @strawberry.field(
         description="Sanitised HTML: paragraphs, sub-headings, quotations, links and media."
     )
-    plain_text: str = strawberry.field(description="The body as plain text, one block a line.")
+    def body(self) -> str:
+        return _read(self.body_html)
+
+    @strawberry.field(description="The body as plain text, one block a line.")
+    def plain_text(self) -> str:
+        return _read(self.body_plain)
+
     reading_time_minutes: int = strawberry.field(description="Estimated minutes to read.")
     published_at: datetime | None = strawberry.field(
         description="When it was published, ISO-8601 in UTC; null only for unpublished articles."
@@ -88,7 +107,8 @@ class Article(relay.Node):
     )
 
     @classmethod
-    def from_entity(cls, article: ArticleEntity) -> "Article":
+    def from_entity(cls, article: ArticleEntity, *, with_body: bool = True) -> "Article":
+        """The article as readers see it; `with_body=False` for a list read without bodies."""
         assert article.id is not None
         return cls(
             node_id=article.public_id,
@@ -97,8 +117,8 @@ class Article(relay.Node):
             slug=article.slug,
             title=article.title,
             lead=article.lead,
-            body=article.body,
-            plain_text=article.body_text,
+            body_html=article.body if with_body else None,
+            body_plain=article.body_text if with_body else None,
             reading_time_minutes=article.reading_time_minutes,
             published_at=article.published_at,
             updated_at=article.updated_at,
@@ -316,6 +336,7 @@ async def resolve_feed(
     """One page of a feed; every article connection of the schema goes through here."""
     check_first(first, info.context.settings.page_size_max)
     position = decode_cursor(after) if after is not None else None
+    bodies = selects_any(info.selected_fields, BODY_FIELDS)
     async with info.context.sessions() as session:
         shown, has_next = await article_service.feed_page(
             session=session,
@@ -323,13 +344,15 @@ async def resolve_feed(
             filters=filters,
             first=first,
             after=position,
+            bodies=bodies,
         )
     info.context.loaders.prime(shown)
     rows = shown.articles
     info.context.shows(*feed_tags(filters), *(f"article:{row.public_id}" for row in rows))
     edges = [
         ArticleEdge(
-            cursor=encode_cursor(FeedKey.of(row, filters.order)), node=Article.from_entity(row)
+            cursor=encode_cursor(FeedKey.of(row, filters.order)),
+            node=Article.from_entity(row, with_body=bodies),
         )
         for row in rows
     ]

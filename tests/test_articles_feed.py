@@ -1,6 +1,8 @@
 """The home feed: newest published first, keyset pages, filters, and no drafts."""
 
 import base64
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -151,3 +153,49 @@ async def test_unknown_category_filter_is_an_error(gql: Gql) -> None:
 
     assert result.errors is not None
     assert "No category with slug 'nope'" in result.errors[0].message
+
+
+BODIES = """
+query Bodies($category: String!) {
+  articles(first: 5) { edges { node { title text: body } } }
+  byFragment: articles(first: 5) { edges { ...Node } }
+  inline: articles(first: 5) { edges { node { ... on Article { plainText } } } }
+  category(slug: $category) { articles(first: 5) { edges { node { body } } } }
+}
+fragment Node on ArticleEdge { node { body } }
+"""
+
+
+async def test_lists_give_bodies_however_the_query_asks_for_them(
+    session: AsyncSession, gql: Gql
+) -> None:
+    """A list reads bodies only when its query names one somewhere below it: under an alias,
+    in a fragment, in an inline fragment, in a nested list."""
+    economy = await make_category(session)
+    await make_article(session, category_id=economy.id, body="<p>Whole story.</p>")
+    await session.commit()
+
+    result = await gql(BODIES, {"category": economy.slug})
+
+    assert result.errors is None, result.errors
+    data = result.data
+    assert data["articles"]["edges"][0]["node"]["text"] == "<p>Whole story.</p>"
+    assert data["byFragment"]["edges"][0]["node"]["body"] == "<p>Whole story.</p>"
+    assert data["inline"]["edges"][0]["node"]["plainText"].strip() != ""
+    assert data["category"]["articles"]["edges"][0]["node"]["body"] == "<p>Whole story.</p>"
+
+
+async def test_a_list_that_shows_no_body_does_not_read_one(
+    session: AsyncSession, gql: Gql, count_statements: Callable[[], Any]
+) -> None:
+    """Bodies are most of an article's bytes, and home pages and sections show none."""
+    await make_article(session, body="<p>Whole story.</p>")
+    await session.commit()
+
+    with count_statements() as counted:
+        result = await gql("{ articles(first: 5) { edges { node { title lead } } } }")
+
+    assert titles(result)
+    (statement,) = counted.statements
+    assert "article.body" not in statement
+    assert "article.title" in statement

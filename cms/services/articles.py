@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from sqlalchemy import Row, Select, and_, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import QueryableAttribute, aliased, defer
 from sqlmodel import col, select
 
 from cms.models import (
@@ -92,6 +92,10 @@ def _with_category_and_cover(
     )
 
 
+_BODIES: tuple[QueryableAttribute[str], ...] = (Article.body, Article.body_text)  # type: ignore[assignment]
+_WITHOUT_BODIES = tuple(defer(column, raiseload=True) for column in _BODIES)
+
+
 def visible_articles(viewer: Viewer) -> Select[Article]:
     """Every query that can reach an article starts here: readers see published articles,
     writers also their own, editors everything."""
@@ -133,8 +137,11 @@ async def feed_page(
     filters: ArticleFilter,
     first: int,
     after: FeedKey | None = None,
+    bodies: bool = True,
 ) -> tuple[Shown, bool]:
-    """Up to `first` articles after `after`, and whether more follow."""
+    """Up to `first` articles after `after`, and whether more follow. Without `bodies`, the
+    bodies (most of an article's bytes, which lists rarely show) stay unread, and reading
+    one raises rather than sending a statement per article."""
     moment = col(getattr(Article, filters.order.value))
     query = feed_query(viewer, filters)
     if after is not None:
@@ -142,6 +149,8 @@ async def feed_page(
             or_(moment < after.moment, and_(moment == after.moment, col(Article.id) < after.id))
         )
     query = query.order_by(moment.desc(), col(Article.id).desc()).limit(first + 1)
+    if not bodies:
+        query = query.options(*_WITHOUT_BODIES)
     rows = (await session.execute(_with_category_and_cover(query))).all()
     return Shown.of(rows[:first]), len(rows) > first
 

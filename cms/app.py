@@ -23,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from cms.cdn import CdnPurger
+from cms.collector import settle_after_startup
 from cms.db import create_engine, create_sessionmaker
 from cms.endpoints import feeds as feed_endpoints
 from cms.endpoints import newsletter as newsletter_endpoints
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await persisted_queries.register(session=session, documents=documents)
             await graphql.persisted.load(session=session)
         await media.catch_up()
+        settle_after_startup()
         tasks = [asyncio.create_task(views.run_forever(settings.view_flush_seconds))]
         if settings.scheduler_interval_seconds > 0:
             tasks.append(

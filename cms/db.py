@@ -54,11 +54,14 @@ def create_engine(settings: Settings) -> AsyncEngine:
         "max_overflow": 20,
     }
     if is_sqlite(settings.database_url):
-        # Each SQLite connection is a thread with its own page cache (2 MB): a few are as fast
-        # on a couple of cores as forty, and keep a worker's memory small under load.
+        # Each SQLite connection is a thread with its own page cache (2 MB) that takes the
+        # interpreter lock to hand its rows over: a few are as fast as forty, and keep a
+        # worker's memory small under load.
         options |= {"pool_size": 4, "max_overflow": 4}
     else:
         options["pool_pre_ping"] = True
+    if settings.db_pool_size is not None:
+        options["pool_size"] = settings.db_pool_size
     engine = create_async_engine(settings.database_url, **options)
     if is_sqlite(settings.database_url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

@@ -68,6 +68,13 @@ class Settings(BaseSettings):
         default=False, description="Tracebacks in the answer to a request that failed."
     )
     sql_echo: bool = False
+    db_pool_size: int | None = Field(
+        default=None,
+        ge=1,
+        description="Database connections a worker keeps (as many more open at peaks); by "
+        "default 20 on PostgreSQL and 4 on SQLite, where each is a thread contending for the "
+        "worker's one interpreter lock.",
+    )
     session_ttl_hours: int = 12
     login_slowdown_after: int = 3
     login_slowdown_seconds: float = 1.0

@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy.pool import QueuePool
 from starlette.applications import Starlette
 
-from cms.collector import YOUNG_THRESHOLD
 from cms.db import create_engine
 from cms.settings import Settings
 
@@ -36,4 +35,3 @@ def test_a_pool_of_no_connections_is_refused() -> None:
 async def test_after_start_up_the_collector_skips_what_start_up_built(app: Starlette) -> None:
     async with app.router.lifespan_context(app):
         assert gc.get_freeze_count() > 0
-        assert gc.get_threshold()[0] == YOUNG_THRESHOLD

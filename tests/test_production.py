@@ -25,7 +25,7 @@ from cms.services import auth as auth_service
 from cms.settings import Settings
 from schema import build_schema
 from schema.context import Context
-from tests.live_server import free_port
+from tests.live_server import free_port, stop_server, wait_until_healthy
 
 SECRET = "s" * 40
 
@@ -199,6 +199,32 @@ def test_cms_serve_runs_the_same_check_and_does_not_start(tmp_path: Path) -> Non
     assert served.stderr.startswith("Refused: unsafe in production:")
     assert "CMS_SQL_ECHO logs every statement" in served.stderr
     assert not (tmp_path / "cms.db").exists()
+
+
+@pytest.mark.parametrize(("flags", "logged"), [((), True), (("--no-access-log",), False)])
+def test_cms_serve_logs_a_line_per_request_unless_told_not_to(
+    tmp_path: Path, flags: tuple[str, ...], logged: bool
+) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("CMS_")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "cms.cli", "serve", "--port", str(port), *flags],
+        env=clean | {"CMS_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/cms.db"},
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        wait_until_healthy(server, url)  # type: ignore[arg-type]
+        assert httpx.get(f"{url}/graphql?query=%7B__typename%7D").status_code == 200
+    finally:
+        stop_server(server)  # type: ignore[arg-type]
+        assert server.stdout is not None
+        log = server.stdout.read()
+        server.stdout.close()
+    assert ("GET /graphql?query=" in log) is logged, log
 
 
 async def test_cms_user_create_generates_a_password_and_shows_it_once(tmp_path: Path) -> None:

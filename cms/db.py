@@ -61,7 +61,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
     else:
         options["pool_pre_ping"] = True
     if settings.db_pool_size is not None:
-        options["pool_size"] = settings.db_pool_size
+        options |= {"pool_size": settings.db_pool_size, "max_overflow": settings.db_pool_size}
     engine = create_async_engine(settings.database_url, **options)
     if is_sqlite(settings.database_url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

@@ -22,6 +22,7 @@ async def test_the_pool_has_its_default_size_unless_a_setting_gives_one(
         pools = [engine.sync_engine.pool for engine in engines]
         assert all(isinstance(pool, QueuePool) for pool in pools)
         assert [pool.size() for pool in pools] == [default, 2]  # type: ignore[attr-defined]
+        assert [pool._max_overflow for pool in pools] == [default, 2]  # type: ignore[attr-defined]
     finally:
         for engine in engines:
             await engine.dispose()

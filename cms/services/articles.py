@@ -92,6 +92,7 @@ def _with_category_and_cover(
     )
 
 
+# SQLModel types a column attribute as its value; `defer` takes the attribute it is.
 _BODIES: tuple[QueryableAttribute[str], ...] = (Article.body, Article.body_text)  # type: ignore[assignment]
 _WITHOUT_BODIES = tuple(defer(column, raiseload=True) for column in _BODIES)
 

@@ -5,8 +5,14 @@ stored when the GraphQL view marked it `Cache-Control: public` (an anonymous que
 errors and no preview); its `Surrogate-Key` header lists its tags, for the store and for a CDN.
 The key includes the media type negotiated from `Accept`, as the same body is answered with a
 different `Content-Type` (and the view says `Vary: Accept` for a CDN).
+
+Identical misses share one execution: when news breaks, a write empties the home page's entry
+and every reader asks for it at once. The first runs the query; those that arrive while it runs
+wait for its answer, but only if no write happened in between (they share the cache's
+generation), so nobody gets an answer older than a write that had returned before they asked.
 """
 
+import asyncio
 import hashlib
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -35,6 +41,7 @@ class ResponseCacheMiddleware:
         self.cache = cache
         self.path = path
         self.max_body = max_body
+        self._flights: dict[tuple[str, int], asyncio.Future[CachedResponse | None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -56,11 +63,31 @@ class ResponseCacheMiddleware:
         digest.update(body)
         key = digest.hexdigest()
         entry = await self.cache.get(key)
-        if entry is None:
-            generation = await self.cache.generation()
-            await self._forward(scope, body, receive, send, key, generation)
-        else:
+        if entry is not None:
             await self._respond(scope, entry, send, hit=True)
+            return
+        generation = await self.cache.generation()
+        flight = self._flights.get((key, generation))
+        if flight is not None:
+            shared = await asyncio.shield(flight)
+            if shared is not None:
+                await self._respond(scope, shared, send, hit=True)
+                return
+        await self._lead(scope, body, receive, send, key, generation)
+
+    async def _lead(
+        self, scope: Scope, body: bytes, receive: Receive, send: Send, key: str, generation: int
+    ) -> None:
+        """Run the request, and hand its answer (if shareable) to identical ones meanwhile."""
+        flight = asyncio.get_running_loop().create_future()
+        self._flights.setdefault((key, generation), flight)
+        entry: CachedResponse | None = None
+        try:
+            entry = await self._forward(scope, body, receive, send, key, generation)
+        finally:
+            if self._flights.get((key, generation)) is flight:
+                del self._flights[(key, generation)]
+            flight.set_result(entry)
 
     async def _read_body(self, receive: Receive) -> tuple[bytes, bool]:
         """The request body, or what was read of it when it runs past the size limit."""
@@ -77,30 +104,33 @@ class ResponseCacheMiddleware:
 
     async def _forward(
         self, scope: Scope, body: bytes, receive: Receive, send: Send, key: str, generation: int
-    ) -> None:
+    ) -> CachedResponse | None:
+        """Run the request; its entry when the response may be shared, else None."""
         start: Message = {}
         parts: list[bytes] = []
+        entry: CachedResponse | None = None
 
         async def capture(message: Message) -> None:
-            nonlocal start
+            nonlocal start, entry
             if message["type"] == "http.response.start":
                 start = message
             elif message["type"] == "http.response.body":
                 parts.append(message.get("body", b""))
                 if not message.get("more_body", False):
-                    await self._finish(scope, start, b"".join(parts), send, key, generation)
+                    entry = await self._finish(scope, start, b"".join(parts), send, key, generation)
 
         await self.app(scope, _replay(body, receive), capture)
+        return entry
 
     async def _finish(
         self, scope: Scope, start: Message, body: bytes, send: Send, key: str, generation: int
-    ) -> None:
+    ) -> CachedResponse | None:
         headers = [(n, v) for n, v in start["headers"] if n.lower() not in _SKIPPED_HEADERS]
         cache_control = next((v for n, v in headers if n.lower() == b"cache-control"), b"")
         if start["status"] != 200 or not cache_control.startswith(b"public"):
             await send(start)
             await send({"type": "http.response.body", "body": body})
-            return
+            return None
         tags = next((v for n, v in headers if n.lower() == b"surrogate-key"), b"").decode()
         entry = CachedResponse(
             body=body,
@@ -112,6 +142,7 @@ class ResponseCacheMiddleware:
         # The request id is this request's alone: a hit, which runs nothing, carries none.
         own = [(n, v) for n, v in start["headers"] if n.lower() == b"x-request-id"]
         await self._respond(scope, entry, send, hit=False, own=own)
+        return entry
 
     async def _respond(
         self,

@@ -1,6 +1,7 @@
 """The response cache: anonymous queries served as stored bytes, and never a stale answer after a
 write, because every write invalidates exactly the tags it touches."""
 
+import asyncio
 import json
 import threading
 from collections.abc import Iterator
@@ -94,6 +95,40 @@ async def test_a_repeated_anonymous_query_is_served_without_touching_the_databas
     assert seen == []
     assert second.content == first.content
     assert second.json()["data"]["articles"]["edges"] == [{"node": {"title": "Cached"}}]
+
+
+async def test_identical_misses_at_once_share_one_execution(
+    app: Starlette, client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    """When a write empties the home page's entry, every reader asks for it at once: one runs
+    the query and the others are answered with its bytes."""
+    await make_article(session, title="Breaking")
+    await session.commit()
+    with statements(app) as alone:
+        await client.get("/graphql", params={"query": HOME, "variables": '{"locale": "ka"}'})
+
+    with statements(app) as together:
+        answers = await asyncio.gather(
+            *(client.get("/graphql", params={"query": HOME}) for _ in range(8))
+        )
+
+    assert len(together) == len(alone) > 0
+    assert {answer.content for answer in answers} == {answers[0].content}
+    assert answers[0].json()["data"]["articles"]["edges"] == [{"node": {"title": "Breaking"}}]
+    assert sorted(answer.headers["x-cache"] for answer in answers) == ["HIT"] * 7 + ["MISS"]
+
+
+async def test_identical_misses_that_cannot_be_shared_each_get_their_own_answer(
+    client: httpx.AsyncClient,
+) -> None:
+    too_many = "{ articles(first: 1000) { edges { node { title } } } }"
+
+    answers = await asyncio.gather(
+        *(client.get("/graphql", params={"query": too_many}) for _ in range(4))
+    )
+
+    assert all("first" in answer.json()["errors"][0]["message"] for answer in answers)
+    assert all("x-cache" not in answer.headers for answer in answers)
 
 
 async def test_a_cache_hit_does_not_repeat_the_request_id_of_the_miss(

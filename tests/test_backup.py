@@ -373,6 +373,16 @@ async def _one_article_backup(session: AsyncSession, source: Settings, title: st
     return archive
 
 
+async def _backup_with_a_report(
+    session: AsyncSession, sessions: async_sessionmaker[AsyncSession], source: Settings
+) -> Path:
+    """An archive holding one article and one uploaded PDF, for tests that tamper with media."""
+    editor = await make_user(session, role=Role.EDITOR)
+    await session.commit()
+    await upload(source, sessions, PDF, Viewer(editor), "Annual report")
+    return await _one_article_backup(session, source, "With a report")
+
+
 async def test_a_database_with_content_is_replaced_only_with_force(
     session: AsyncSession, source: Settings, target: Settings
 ) -> None:
@@ -437,10 +447,7 @@ async def test_a_damaged_archive_is_refused_before_anything_is_written(
     source: Settings,
     target: Settings,
 ) -> None:
-    editor = await make_user(session, role=Role.EDITOR)
-    await session.commit()
-    await upload(source, sessions, PDF, Viewer(editor), "Annual report")
-    archive = await _one_article_backup(session, source, "With a report")
+    archive = await _backup_with_a_report(session, sessions, source)
 
     def flip_a_byte(name: str, data: bytes) -> bytes:
         if name.startswith("media/"):
@@ -477,10 +484,7 @@ async def test_an_archive_cannot_write_outside_the_media_store(
     source: Settings,
     target: Settings,
 ) -> None:
-    editor = await make_user(session, role=Role.EDITOR)
-    await session.commit()
-    await upload(source, sessions, PDF, Viewer(editor), "Annual report")
-    archive = await _one_article_backup(session, source, "With a report")
+    archive = await _backup_with_a_report(session, sessions, source)
     media = read_manifest(archive).media[0]
     escaping = media.model_copy(update={"key": "../escaped.pdf", "path": "media/../escaped.pdf"})
     crafted = rewrite(

@@ -276,7 +276,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cms-fuzz-") as folder:
         settings = _settings(args.database_url, Path(folder))
         passwords = asyncio.run(_prepare(settings))
-        server = Server("cms", "cms.app:create_app", 1, _server_env(settings), log=LOG)
+        server = Server("cms", "cms.web.app:create_app", 1, _server_env(settings), log=LOG)
         try:
             server.start()
             with httpx.Client(base_url=server.url, timeout=REQUEST_TIMEOUT) as client:

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench import operations
 from bench.operations import Operation
-from cms.app import create_app
 from cms.settings import Settings
+from cms.web.app import create_app
 
 
 @dataclass

@@ -20,8 +20,8 @@ import httpx
 from bench import checks, inprocess, operations
 from bench.operations import Operation
 from bench.run import DATA, prepare, production_settings
-from cms.app import create_app
 from cms.settings import Settings
+from cms.web.app import create_app
 
 
 def _operation(name: str, chosen: checks.Samples) -> Operation:

@@ -126,8 +126,8 @@ def _bench_workers(
 ) -> list[Measurement]:
     env = server_env(settings) | {"CMS_PERSISTED_QUERIES_DIR": str(_register(ops))}
     responses = DATA / "responses.json"
-    ours = Server(OURS, "cms.app:create_app", workers, env | {"CMS_RESPONSE_CACHE_BYTES": "0"})
-    cached = Server(CACHED, "cms.app:create_app", workers, env)
+    ours = Server(OURS, "cms.web.app:create_app", workers, env | {"CMS_RESPONSE_CACHE_BYTES": "0"})
+    cached = Server(CACHED, "cms.web.app:create_app", workers, env)
     sql = Server(SQL, "bench.ceiling:sql_app", workers, env)
     raw = Server(
         BYTES, "bench.ceiling:bytes_app", workers, env | {"BENCH_RESPONSES": str(responses)}

@@ -67,7 +67,7 @@ async def run(settings: Settings, options: Options) -> Result:
     newsroom = await storm_data.prepare(settings, round(options.rate * options.seconds))
     prefix = f"storm-{secrets.token_hex(4)}"
     env = server_env(settings) | {"CMS_REDIS_URL": options.redis_url, "CMS_REDIS_PREFIX": prefix}
-    server = Server("cms", "cms.app:create_app", options.workers, env)
+    server = Server("cms", "cms.web.app:create_app", options.workers, env)
     try:
         await asyncio.to_thread(server.start)
         server_cpu, client_cpu = server.cpu_seconds(), time.process_time()

@@ -134,7 +134,7 @@ def main() -> None:
     readers = -(-args.views // len(public_ids))
     pairs = [(r, p) for r in range(readers) for p in public_ids][: args.views]
     before = asyncio.run(_totals(settings, public_ids))
-    server = Server("cms", "cms.app:create_app", args.workers, server_env(settings))
+    server = Server("cms", "cms.web.app:create_app", args.workers, server_env(settings))
     try:
         server.start()
         idle = asyncio.run(_read_latencies(server.url, None))

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 from pydantic import ValidationError
 
 from cms.backup import BackupError, create_backup, restore_backup
@@ -21,6 +20,7 @@ from cms.models import Role
 from cms.services import digest, persisted_queries, scheduling
 from cms.services import users as user_service
 from cms.settings import Settings
+from cms.web.commands import SCHEMA_FILE, run_server, write_schema
 
 app = typer.Typer(help="Newsroom CMS: a headless GraphQL CMS for news publishers.")
 user_app = typer.Typer(help="Staff accounts.")
@@ -30,7 +30,6 @@ app.add_typer(queries_app, name="queries")
 digest_app = typer.Typer(help="The daily newsletter digest.")
 app.add_typer(digest_app, name="digest")
 
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
 GENERATED_PASSWORD_BYTES = 18
 """24 URL-safe characters: far beyond guessing, short enough to type once."""
 
@@ -122,17 +121,7 @@ def serve(
         asyncio.run(_seed(settings))
     if settings.graphiql_enabled:
         typer.echo(f"GraphiQL: http://{host}:{port}/graphql")
-    uvicorn.run(
-        "cms.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        loop="uvloop",
-        http="httptools",
-        log_level="info",
-        access_log=access_log,
-    )
+    run_server(host=host, port=port, workers=workers, access_log=access_log)
 
 
 async def _create_user(
@@ -299,9 +288,7 @@ def export_schema(
     output: Annotated[Path, typer.Option(help="Where to write the SDL.")] = SCHEMA_FILE,
 ) -> None:
     """Write the GraphQL schema (SDL) to schema/schema.graphql for review."""
-    from schema import build_schema
-
-    output.write_text(build_schema(Settings()).as_str() + "\n", encoding="utf-8")
+    write_schema(output, Settings())
     typer.echo(f"Wrote {output}")
 
 

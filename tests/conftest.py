@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from strawberry import Schema
 
-from cms.app import create_app
 from cms.db import create_engine, create_sessionmaker
 from cms.migrations import upgrade
 from cms.models import metadata
@@ -30,6 +29,7 @@ from cms.services.media.library import MediaLibrary
 from cms.services.viewer import ANONYMOUS, Viewer
 from cms.settings import Settings
 from cms.storage import LocalStorage, S3Storage, Storage, storage_for
+from cms.web.app import create_app
 from schema import build_schema
 from schema.context import Context
 from tests.mailroom import Inbox, free_port

@@ -24,9 +24,9 @@ def free_port() -> int:
 
 
 def start_server(env: dict[str, str], port: int, *extra: str) -> subprocess.Popen[bytes]:
-    """`uvicorn --factory cms.app:create_app` on 127.0.0.1:`port`, `env` over this environment."""
+    """`uvicorn --factory cms.web.app:create_app` on 127.0.0.1:`port`, `env` over os.environ."""
     command = [
-        *(sys.executable, "-m", "uvicorn", "cms.app:create_app", "--factory"),
+        *(sys.executable, "-m", "uvicorn", "cms.web.app:create_app", "--factory"),
         *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"),
         *extra,
     ]

@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from cms.app import create_app
 from cms.models import AuthToken, Role, User
 from cms.services.auth import WRONG_CREDENTIALS as WRONG
 from cms.services.passwords import hash_password
 from cms.settings import Settings
+from cms.web.app import create_app
 from tests.conftest import Gql
 
 LOGIN = """

@@ -23,7 +23,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from cms.app import create_app
 from cms.backup import BackupError, Manifest, create_backup, restore_backup
 from cms.db import create_engine, create_sessionmaker
 from cms.migrations import alembic_config, upgrade
@@ -32,6 +31,7 @@ from cms.services.media.library import MediaDetails, MediaLibrary
 from cms.services.viewer import Viewer
 from cms.settings import Settings
 from cms.storage import S3Storage, storage_for
+from cms.web.app import create_app
 from tests.builders import make_article, make_category, make_stream, make_tag, make_token, make_user
 from tests.conftest import POSTGRES_ADMIN_URL, stored_keys
 from tests.live_server import ROOT, live_server

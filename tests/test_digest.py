@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
-from cms.app import create_app
 from cms.cli import app as cli
 from cms.models import ArticleViewBucket, NewsletterSubscriber, Role, SubscriberStatus
 from cms.services import digest
 from cms.services.viewer import ANONYMOUS, Viewer
+from cms.web.app import create_app
 from schema.context import Context
 from tests.builders import make_article, make_user
 from tests.conftest import Gql, Mailroom

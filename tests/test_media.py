@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.datastructures import UploadFile
 
-from cms.app import create_app
 from cms.models import Media, Role, User
 from cms.services import auth as auth_service
 from cms.services.media.library import MediaLibrary
@@ -20,6 +19,7 @@ from cms.services.passwords import hash_password
 from cms.services.viewer import Viewer
 from cms.settings import Settings
 from cms.storage import storage_for
+from cms.web.app import create_app
 from tests.builders import make_article, make_user
 from tests.conftest import Gql, stored_keys
 from tests.media_files import ELF, HTML, PDF, SVG, halves, has_gps, photo, png_bomb

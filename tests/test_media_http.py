@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cms.app import create_app
 from cms.models import Media
 from cms.settings import Settings
 from cms.storage import storage_for
+from cms.web.app import create_app
 from tests.conftest import stored_keys
 from tests.media_files import photo
 

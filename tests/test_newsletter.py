@@ -12,12 +12,12 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import func, select
 
-from cms.app import create_app
 from cms.models import AuthToken, NewsletterSubscriber, Role, SubscriberStatus
 from cms.models.columns import utcnow
 from cms.services.auth import token_digest
 from cms.services.newsletter import CONFIRM
 from cms.services.viewer import ANONYMOUS, Viewer
+from cms.web.app import create_app
 from schema.context import Context
 from tests.builders import make_user
 from tests.conftest import GqlResult, Mailroom

@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select, update
 
-from cms.app import create_app
 from cms.models import AuditEntry, AuthToken, Role, User
 from cms.models.columns import utcnow
 from cms.services.auth import token_digest
@@ -22,6 +21,7 @@ from cms.services.mail import Outbox
 from cms.services.password_reset import request_reset
 from cms.services.passwords import hash_password
 from cms.settings import Settings
+from cms.web.app import create_app
 from tests.builders import make_token
 from tests.conftest import Mailroom
 from tests.mailroom import text_of

@@ -9,9 +9,9 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from cms.app import create_app
 from cms.services import persisted_queries
 from cms.settings import Settings
+from cms.web.app import create_app
 from tests.builders import make_article
 
 QUERY = "query Home { articles(first: 2) { edges { node { title } } } }"

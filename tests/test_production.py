@@ -16,13 +16,13 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from cms.app import create_app
 from cms.db import create_engine, create_sessionmaker
 from cms.errors import CmsError
 from cms.models import User
 from cms.seed import seed_demo
 from cms.services import auth as auth_service
 from cms.settings import Settings
+from cms.web.app import create_app
 from schema import build_schema
 from schema.context import Context
 from tests.live_server import free_port, stop_server, wait_until_healthy

@@ -9,7 +9,7 @@ import pytest
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from cms.response_cache import CachedResponse, RedisResponseCache
+from cms.web.response_cache import CachedResponse, RedisResponseCache
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 FEED = "feed:locale:ka"

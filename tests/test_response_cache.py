@@ -16,11 +16,11 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 
-from cms.app import create_app
 from cms.models import ArticleStatus, Role
 from cms.services import scheduling
 from cms.services.passwords import hash_password
 from cms.settings import Settings
+from cms.web.app import create_app
 from tests.builders import make_article, make_category, make_user
 
 HOME = (

@@ -11,11 +11,11 @@ from sqlalchemy import Update, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
-from cms.app import create_app
 from cms.models import Article, ArticleStatus, AuditEntry, Revision, Role
 from cms.services import scheduling
 from cms.services.viewer import Viewer
 from cms.settings import Settings
+from cms.web.app import create_app
 from tests.builders import make_article, make_user
 from tests.conftest import Gql
 

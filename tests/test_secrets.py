@@ -36,10 +36,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.relay import GlobalID
 
-from cms.app import create_app
 from cms.models import ArticleStatus, Role, User
 from cms.services.auth import token_digest
 from cms.services.passwords import hash_password
+from cms.web.app import create_app
 from tests.builders import (
     make_article,
     make_category,

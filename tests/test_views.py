@@ -9,10 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import func, select
 from starlette.applications import Starlette
 
-from cms.app import create_app
 from cms.models import Article, ArticleStatus, ArticleViewBucket, ArticleViewSeen
 from cms.services.views import ViewCounter
 from cms.settings import Settings
+from cms.web.app import create_app
 from tests.builders import make_article
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"

@@ -12,8 +12,8 @@ from starlette.applications import Starlette
 from websockets import Subprotocol
 from websockets.asyncio.client import ClientConnection, connect
 
-from cms.app import create_app
 from cms.settings import Settings
+from cms.web.app import create_app
 from tests.polling import until
 
 PROTOCOL = Subprotocol("graphql-transport-ws")

@@ -18,6 +18,8 @@ from cms.settings import Settings
 WRONG_CREDENTIALS = "Wrong email or password."
 SESSION = "session"
 """The purpose of a sign-in token; other tokens (password resets) never sign anyone in."""
+SESSION_COOKIE = "cms_session"
+"""The cookie GraphiQL signs in with; the edge reads it, `login` sets it."""
 
 
 def token_digest(token: str) -> str:

@@ -9,7 +9,7 @@ from cms.models import Role as RoleEntity
 from cms.services import auth as auth_service
 from cms.services import password_reset as password_reset_service
 from cms.services import users as user_service
-from schema.auth_context import SESSION_COOKIE
+from cms.services.auth import SESSION_COOKIE
 from schema.context import Info
 from schema.enums import Role
 from schema.me import Me

@@ -11,11 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import HTTPConnection
 
 from cms.services import auth as auth_service
+from cms.services.auth import SESSION_COOKIE
 from cms.services.viewer import ANONYMOUS, Viewer
 from cms.settings import Settings
-
-SESSION_COOKIE = "cms_session"
-
 
 WEB_SCHEMES = {"ws": "http", "wss": "https"}
 

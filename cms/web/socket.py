@@ -45,8 +45,8 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 
 from cms.services.persisted_queries import document_hash
+from cms.web.socket_messages import close_reason, invalid_message
 from schema.context import Context
-from schema.socket_messages import close_reason, invalid_message
 
 logger = logging.getLogger(__name__)
 

@@ -17,16 +17,17 @@ import hashlib
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cms.media_types import negotiate
-from cms.response_cache import CachedResponse, ResponseStore
+from cms.services.auth import SESSION_COOKIE
+from cms.web.media_types import negotiate
+from cms.web.response_cache import CachedResponse, ResponseStore
 
-SESSION_COOKIE = b"cms_session="
+_SESSION_COOKIE = f"{SESSION_COOKIE}=".encode()
 _SKIPPED_HEADERS = {b"content-length", b"etag", b"date", b"server", b"x-request-id"}
 
 
 def _private(scope: Scope) -> bool:
     for name, value in scope["headers"]:
-        if name == b"authorization" or (name == b"cookie" and SESSION_COOKIE in value):
+        if name == b"authorization" or (name == b"cookie" and _SESSION_COOKIE in value):
             return True
     return False
 

@@ -1,6 +1,6 @@
 """GraphQL over HTTP and WebSocket at one path, with the protocol details clients rely on.
 
-- The response's media type follows `Accept` (see `cms.media_types`): with
+- The response's media type follows `Accept` (see `cms.web.media_types`): with
   `application/graphql-response+json`, a request error (the document does not parse or
   validate, a limit refuses it, its variables do not fit) is a 400 without `data`, as the
   GraphQL-over-HTTP specification says; with `application/json` it stays the legacy 200. A
@@ -20,7 +20,7 @@
   "simple" request a foreign page could send without a CORS preflight, so it must carry an
   `Apollo-Require-Preflight` (or `X-Requested-With`) header, which such a page cannot set; and
   its declared length must fit the upload limit before a byte of it is read.
-- Subscriptions speak graphql-transport-ws only (`schema.socket` holds the protocol). The view
+- Subscriptions speak graphql-transport-ws only (`cms.web.socket` holds the protocol). The view
   caps the operations a socket may run, accepts sockets from the site's own origin and the
   allowed ones, and signs a socket in at `connection_init` with `connectionParams: {token}`
   or GraphiQL's session cookie. A token that signs no one in is refused with 4403 rather than
@@ -53,18 +53,18 @@ from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 from strawberry.types.unset import UnsetType
 
 from cms.events import EventBus
-from cms.media_types import GRAPHQL_RESPONSE_JSON, JSON, negotiate
-from cms.response_cache import ResponseStore
 from cms.services.mail import Outbox
 from cms.services.media.library import MediaLibrary
 from cms.services.persisted_queries import PersistedQueryStore, document_hash
 from cms.services.views import ViewCounter
 from cms.settings import Settings
+from cms.web.auth_context import bearer_token, presented_token, viewer_for
+from cms.web.http_request import graphql_requests
+from cms.web.media_types import GRAPHQL_RESPONSE_JSON, JSON, negotiate
+from cms.web.response_cache import ResponseStore
+from cms.web.socket import QueuedWebSocket, SocketHandler
 from schema import build_schema
-from schema.auth_context import bearer_token, presented_token, viewer_for
 from schema.context import Context
-from schema.http_request import graphql_requests
-from schema.socket import QueuedWebSocket, SocketHandler
 
 MULTIPART_OVERHEAD = 64 * 1024
 """Room for the `operations` and `map` parts and the boundaries around an upload's bytes."""

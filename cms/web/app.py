@@ -22,15 +22,8 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from cms.cdn import CdnPurger
-from cms.collector import settle_after_startup
 from cms.db import create_engine, create_sessionmaker
-from cms.endpoints import feeds as feed_endpoints
-from cms.endpoints import newsletter as newsletter_endpoints
-from cms.endpoints import views as view_endpoints
 from cms.events import bus_for
-from cms.http_cache import ResponseCacheMiddleware
-from cms.response_cache import RedisResponseCache, ResponseCache, ResponseStore
 from cms.services import digest, persisted_queries, scheduling
 from cms.services.mail import Outbox
 from cms.services.media.library import MediaLibrary
@@ -38,8 +31,15 @@ from cms.services.viewer import Viewer
 from cms.services.views import ViewCounter
 from cms.settings import Settings
 from cms.storage import storage_for
-from schema.auth_context import presented_token, viewer_for
-from schema.view import GraphQLApp
+from cms.web.auth_context import presented_token, viewer_for
+from cms.web.cdn import CdnPurger
+from cms.web.collector import settle_after_startup
+from cms.web.endpoints import feeds as feed_endpoints
+from cms.web.endpoints import newsletter as newsletter_endpoints
+from cms.web.endpoints import views as view_endpoints
+from cms.web.graphql_view import GraphQLApp
+from cms.web.http_cache import ResponseCacheMiddleware
+from cms.web.response_cache import RedisResponseCache, ResponseCache, ResponseStore
 
 
 class ImmutableMedia(StaticFiles):

@@ -1,7 +1,8 @@
 """One settings object for the whole application, read from `CMS_*` variables and `.env`.
 
 The defaults run everything on a laptop with no configuration: a SQLite file, media on disk,
-the site's clock in Tbilisi. Production swaps values, never code.
+the site's clock in Tbilisi. Production swaps values, never code. Each field's description is its
+documentation: `cms export-settings-doc` writes docs/configuration.md from them.
 """
 
 from datetime import time

@@ -1,5 +1,5 @@
-"""The `cms` command: check, serve, migrate, seed, backup, restore, export-schema, users, queries,
-digest."""
+"""The `cms` command: check, serve, migrate, seed, backup, restore, export-schema,
+export-settings-doc, users, queries, digest."""
 
 import asyncio
 import secrets
@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
+from cms import configuration_doc
 from cms.backup import BackupError, create_backup, restore_backup
 from cms.db import create_engine, create_sessionmaker
 from cms.errors import CmsError
@@ -289,6 +290,17 @@ def export_schema(
 ) -> None:
     """Write the GraphQL schema (SDL) to schema/schema.graphql for review."""
     write_schema(output, Settings())
+    typer.echo(f"Wrote {output}")
+
+
+@app.command("export-settings-doc")
+def export_settings_doc(
+    output: Annotated[
+        Path, typer.Option(help="Where to write the page.")
+    ] = configuration_doc.CONFIGURATION_DOC,
+) -> None:
+    """Write docs/configuration.md from the settings' descriptions, types and defaults."""
+    configuration_doc.write(output)
     typer.echo(f"Wrote {output}")
 
 

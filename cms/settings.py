@@ -1,7 +1,8 @@
 """One settings object for the whole application, read from `CMS_*` variables and `.env`.
 
 The defaults run everything on a laptop with no configuration: a SQLite file, media on disk,
-the site's clock in Tbilisi. Production swaps values, never code.
+the site's clock in Tbilisi. Production swaps values, never code. Each field's description is its
+documentation: `cms export-settings-doc` writes docs/configuration.md from them.
 """
 
 from datetime import time
@@ -26,130 +27,300 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CMS_", env_file=".env", extra="ignore")
 
-    env: Literal["development", "production"] = "development"
-    database_url: str = "sqlite+aiosqlite:///./cms.db"
-    redis_url: str | None = None
-    redis_prefix: str = Field(
-        default="cms", description="Prefix of every Redis key and channel, to share one Redis."
+    env: Literal["development", "production"] = Field(
+        default="development",
+        description="`production` turns off GraphiQL, introspection and field suggestions, masks "
+        "unexpected errors, and refuses unsafe values (see the deployment page).",
     )
-    media_root: Path = Path("./media")
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///./cms.db",
+        description="The database; `postgresql+asyncpg://user:password@host:5432/name` for "
+        "PostgreSQL.",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis, for state shared by several workers: the response cache, and "
+        "subscription events travel between workers over its pub/sub.",
+    )
+    redis_prefix: str = Field(
+        default="cms",
+        description="Prefix of every Redis key and channel, so several sites can share one Redis "
+        "(subscription events go to `<prefix>:events`).",
+    )
+    media_root: Path = Field(
+        default=Path("./media"), description="Where media files are stored with `local` storage."
+    )
     media_url: str = Field(
         default="/media/",
-        description="Public URL prefix of stored media; absolute when media sits on a CDN.",
+        description="Public URL prefix of stored media; a relative one is joined to "
+        "`CMS_SITE_URL`, an absolute one names a CDN or the bucket's public URL.",
     )
-    media_storage: Literal["local", "s3"] = "local"
-    media_max_bytes: int = 25 * 1024 * 1024
-    media_allowed_kinds: list[MediaKind] = list(MediaKind)
-    media_max_image_pixels: int = 60_000_000
-    media_import_timeout_seconds: float = 20.0
+    media_storage: Literal["local", "s3"] = Field(
+        default="local",
+        description="`local` (files under `CMS_MEDIA_ROOT`, served at `/media/`) or `s3` (any "
+        "S3-compatible bucket).",
+    )
+    media_max_bytes: int = Field(
+        default=25 * 1024 * 1024,
+        description="The largest file `uploadMedia` and `importMedia` accept (25 MiB); a "
+        "multipart request declaring more is refused (413) unread.",
+    )
+    media_allowed_kinds: list[MediaKind] = Field(
+        default=list(MediaKind), description="The kinds of media accepted."
+    )
+    media_max_image_pixels: int = Field(
+        default=60_000_000,
+        description="Larger images (and decompression bombs) are refused.",
+    )
+    media_import_timeout_seconds: float = Field(
+        default=20.0, description="The deadline for one `importMedia` download."
+    )
     media_import_allowed_networks: list[IPv4Network | IPv6Network] = Field(
         default_factory=list,
         description="Private networks `importMedia` may fetch from anyway; empty in production. "
         "The tests set it, as the only HTTP server they can run listens on loopback.",
     )
-    s3_bucket: str | None = None
-    s3_endpoint_url: str | None = None
-    s3_region: str | None = None
-    s3_access_key_id: str | None = None
-    s3_secret_access_key: str | None = None
-    secret_key: str = DEFAULT_SECRET_KEY
-    site_url: str = "http://localhost:8000"
-    timezone: str = "Asia/Tbilisi"
-    default_locale: str = "ka"
-    locales: list[str] = ["ka", "en"]
-    page_size_max: int = 100
-    graphiql: bool | None = None
-    introspection: bool | None = None
+    s3_bucket: str | None = Field(default=None, description="The bucket for `s3` storage.")
+    s3_endpoint_url: str | None = Field(
+        default=None, description="The endpoint of an S3-compatible store other than AWS."
+    )
+    s3_region: str | None = Field(default=None, description="The bucket's region.")
+    s3_access_key_id: str | None = Field(
+        default=None,
+        description="The store's access key; the AWS defaults (variables, roles) apply when unset.",
+    )
+    s3_secret_access_key: str | None = Field(
+        default=None, description="The secret of `CMS_S3_ACCESS_KEY_ID`."
+    )
+    secret_key: str = Field(
+        default=DEFAULT_SECRET_KEY,
+        description="Signs sessions, preview tokens, newsletter links and reader hashes; in "
+        "production at least 32 random characters.",
+    )
+    site_url: str = Field(
+        default="http://localhost:8000",
+        description="The public site, for absolute URLs; the origin whose pages may open a "
+        "WebSocket.",
+    )
+    timezone: str = Field(
+        default="Asia/Tbilisi",
+        description="The site's time zone (an IANA name), for display fields and the digest time.",
+    )
+    default_locale: str = Field(
+        default="ka", description="The language used when a query names none."
+    )
+    locales: list[str] = Field(
+        default=["ka", "en"], description="The languages content is written in."
+    )
+    page_size_max: int = Field(default=100, description="The largest `first` a connection accepts.")
+    graphiql: bool | None = Field(
+        default=None,
+        description="Serve GraphiQL at `/graphql`; on in development, off in production unless "
+        "set.",
+    )
+    introspection: bool | None = Field(
+        default=None,
+        description="Answer `__schema` and `__type`; on in development, off in production unless "
+        "set.",
+    )
     field_suggestions: bool | None = Field(
         default=None,
-        description='"Did you mean …?" in validation errors, which spell out hidden field names.',
+        description='"Did you mean …?" in validation errors, which spell out hidden field names; '
+        "on in development, off in production unless set.",
     )
     debug: bool = Field(
-        default=False, description="Tracebacks in the answer to a request that failed."
+        default=False,
+        description="Tracebacks in the answer to a request that failed; refused in production.",
     )
-    sql_echo: bool = False
+    sql_echo: bool = Field(
+        default=False,
+        description="Log every SQL statement with its values (otherwise SQL errors carry no "
+        "values); refused in production.",
+    )
     db_pool_size: int | None = Field(
         default=None,
         ge=1,
         description="Database connections a worker keeps (as many more open at peaks); by "
         "default 20 on PostgreSQL and 4 on SQLite, where each is a thread contending for the "
-        "worker's one interpreter lock.",
+        "worker's one interpreter lock. On PostgreSQL, workers * 2 * this must stay under the "
+        "server's `max_connections`.",
     )
-    session_ttl_hours: int = 12
-    login_slowdown_after: int = 3
-    login_slowdown_seconds: float = 1.0
-    login_lockout_after: int = 10
-    login_lockout_minutes: int = 15
+    session_ttl_hours: int = Field(default=12, description="How long a sign-in lasts.")
+    login_slowdown_after: int = Field(
+        default=3,
+        description="After this many failed sign-ins (per account, per client address) each "
+        "attempt waits.",
+    )
+    login_slowdown_seconds: float = Field(
+        default=1.0,
+        description="The wait per failure beyond `CMS_LOGIN_SLOWDOWN_AFTER`.",
+    )
+    login_lockout_after: int = Field(
+        default=10,
+        description="After this many failed sign-ins the account or client address is refused.",
+    )
+    login_lockout_minutes: int = Field(
+        default=15, description="How long a locked-out account or address is refused."
+    )
     password_reset_url: str | None = Field(
         default=None,
         description="The page a reset mail links to, with `{token}` where the token goes; "
         "`CMS_SITE_URL` + `/reset-password?token={token}` when unset.",
     )
-    password_reset_minutes: int = 30
+    password_reset_minutes: int = Field(
+        default=30, description="How long a password reset link works (once)."
+    )
     password_reset_max_requests: int = Field(
         default=5,
         description="Reset mails asked for one address, or from one client address, within "
-        "`login_lockout_minutes`; more are refused, so nobody can flood a mailbox.",
+        "`CMS_LOGIN_LOCKOUT_MINUTES`; more are refused, so nobody can flood a mailbox.",
     )
-    preview_ttl_minutes: int = 60
-    scheduler_interval_seconds: float = 5.0
+    preview_ttl_minutes: int = Field(
+        default=60, description="How long a `createPreviewToken` token shows its draft."
+    )
+    scheduler_interval_seconds: float = Field(
+        default=5.0,
+        description="How often each worker publishes due articles, expires breaking flags and "
+        "announces programmes that start; `0` turns the background scheduler off.",
+    )
     persisted_queries_only: bool = Field(
         default=False,
         description="Anonymous callers may only run registered documents (the allow-list).",
     )
-    persisted_queries_dir: Path | None = None
-    automatic_persisted_queries: int = 2000
-    max_body_bytes: int = 100_000
-    max_query_tokens: int = 2000
-    max_query_depth: int = 10
-    max_query_aliases: int = 15
+    persisted_queries_dir: Path | None = Field(
+        default=None, description="A folder of `.graphql` documents registered at start-up."
+    )
+    automatic_persisted_queries: int = Field(
+        default=2000, description="Automatic persisted queries remembered per worker."
+    )
+    max_body_bytes: int = Field(
+        default=100_000,
+        description="The largest JSON request body (413) or GET query string (414).",
+    )
+    max_query_tokens: int = Field(
+        default=2000, description="Tokens in one document, counted while parsing."
+    )
+    max_query_depth: int = Field(
+        default=10, description="Depth of a document, through fragments; the root field is 0."
+    )
+    max_query_aliases: int = Field(default=15, description="Aliases in one document.")
     max_query_directives: int = Field(default=5, description="Directives on one field.")
     max_query_repeats: int = Field(
         default=50, description="Selections of one field in one selection set, fragments included."
     )
-    max_query_cost: int = 5000
+    max_query_cost: int = Field(
+        default=5000,
+        description="Cost of a document: each field costs 1, and a field with `first` multiplies "
+        "what it selects by the page size.",
+    )
     max_query_seconds: float = Field(
         default=10.0, description="Time a query may run before it is stopped (not mutations)."
     )
-    max_batch_operations: int = 10
-    response_cache_bytes: int = 64 * 1024 * 1024
-    cache_max_age: int = 30
-    cache_s_maxage: int = 300
-    cache_stale_while_revalidate: int = 60
-    cdn_purge_url: str | None = None
-    view_flush_seconds: float = 2.0
-    view_repeat_minutes: int = 30
-    site_name: str = "Newsroom"
-    api_url: str | None = None
-    article_path: str = "/{locale}/{slug}"
-    smtp_host: str | None = None
-    smtp_port: int = 25
-    smtp_username: str | None = None
-    smtp_password: str | None = None
-    smtp_starttls: bool = False
-    smtp_tls: bool = False
-    mail_from: str = "Newsroom <newsletter@localhost>"
-    newsletter_confirm_hours: int = 48
-    digest_time: time | None = time(8, 0)
-    digest_size: int = 8
-    live_provider_hosts: list[str] = ["stream.mux.com", "videodelivery.net"]
-    ws_ping_seconds: float = 15.0
-    ws_max_subscriptions: int = 20
-    ws_allowed_origins: list[str] = []
+    max_batch_operations: int = Field(
+        default=10, description="Operations in one batched request (a JSON array)."
+    )
+    response_cache_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        description="Size of the in-process response cache (64 MiB); `0` turns the cache off.",
+    )
+    cache_max_age: int = Field(
+        default=30, description="`max-age` of public responses' `Cache-Control`, in seconds."
+    )
+    cache_s_maxage: int = Field(
+        default=300,
+        description="`s-maxage` of public responses' `Cache-Control` (shared caches, CDNs).",
+    )
+    cache_stale_while_revalidate: int = Field(
+        default=60, description="`stale-while-revalidate` of public responses' `Cache-Control`."
+    )
+    cdn_purge_url: str | None = Field(
+        default=None,
+        description="Where the surrogate keys of stale responses are POSTed for a CDN to purge.",
+    )
+    view_flush_seconds: float = Field(
+        default=2.0, description="How often each worker writes the views it queued."
+    )
+    view_repeat_minutes: int = Field(
+        default=30, description="A reader counts once per article within this time."
+    )
+    site_name: str = Field(
+        default="Newsroom",
+        description="The publication's name in feeds, the news sitemap and mail.",
+    )
+    api_url: str | None = Field(
+        default=None,
+        description="Where readers reach this server, for the links in mail (`/newsletter/…`) "
+        "and the feeds' self links; `CMS_SITE_URL` when unset.",
+    )
+    article_path: str = Field(
+        default="/{locale}/{slug}",
+        description="An article's page on the site, joined to `CMS_SITE_URL`; the placeholders "
+        "are `{locale}`, `{slug}` and `{public_id}`.",
+    )
+    smtp_host: str | None = Field(
+        default=None,
+        description="The SMTP server for mail; unset: mail is only logged (in production without "
+        "its text, which may hold a link).",
+    )
+    smtp_port: int = Field(default=25, description="The SMTP server's port.")
+    smtp_username: str | None = Field(
+        default=None, description="The SMTP user name, if the server wants one."
+    )
+    smtp_password: str | None = Field(
+        default=None,
+        description="The SMTP password; production refuses it without `CMS_SMTP_TLS` or "
+        "`CMS_SMTP_STARTTLS`.",
+    )
+    smtp_starttls: bool = Field(default=False, description="Upgrade the connection with STARTTLS.")
+    smtp_tls: bool = Field(default=False, description="Connect with TLS (port 465).")
+    mail_from: str = Field(
+        default="Newsroom <newsletter@localhost>",
+        description="The sender of newsletter and password reset mail.",
+    )
+    newsletter_confirm_hours: int = Field(
+        default=48, description="How long a newsletter confirmation link works."
+    )
+    digest_time: time | None = Field(
+        default=time(8, 0),
+        description="When (site time) the app starts sending the day's digest; empty or `off`: "
+        "only `cms digest send` sends it.",
+    )
+    digest_size: int = Field(default=8, description="Articles in a digest.")
+    live_provider_hosts: list[str] = Field(
+        default=["stream.mux.com", "videodelivery.net"],
+        description="Hosts whose https playback URLs are accepted even when they are not `.m3u8` "
+        "manifests.",
+    )
+    ws_ping_seconds: float = Field(
+        default=15.0,
+        description="How often the server pings each WebSocket, so proxies keep idle sockets open.",
+    )
+    ws_max_subscriptions: int = Field(
+        default=20, description="Operations one WebSocket may have running at once."
+    )
+    ws_allowed_origins: list[str] = Field(
+        default=[],
+        description="Origins besides `CMS_SITE_URL` whose pages may open a WebSocket.",
+    )
     ws_init_timeout_seconds: float = Field(
-        default=10.0, description="A socket that sends no `connection_init` within this closes."
+        default=10.0,
+        description="A socket that sends no `connection_init` within this is closed with 4408.",
     )
     ws_send_queue_bytes: int = Field(
         default=1024 * 1024,
         description="Unsent bytes a socket may fall behind by before it is closed with 1013.",
     )
-    embed_hosts: list[str] = [
-        "www.youtube.com",
-        "www.youtube-nocookie.com",
-        "player.vimeo.com",
-        "www.facebook.com",
-        "platform.twitter.com",
-    ]
+    embed_hosts: list[str] = Field(
+        default=[
+            "www.youtube.com",
+            "www.youtube-nocookie.com",
+            "player.vimeo.com",
+            "www.facebook.com",
+            "platform.twitter.com",
+        ],
+        description="Hosts an article body or live-blog entry may embed in an `iframe` (https "
+        "only); other frames are dropped when the HTML is sanitised.",
+    )
 
     @field_validator("digest_time", mode="before")
     @classmethod

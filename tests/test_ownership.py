@@ -2,9 +2,10 @@
 
 Input types carry no field a writer may not set (role, status, owner, flags): shown by
 introspecting every input a contributor or author may send, and by sending such fields anyway.
-Every mutation the README grants authors on their "own" articles is tried by one author on
-another's draft and published article, and `node(id:)`, `article`, the desk list and the media
-library's usages are asked for another's draft: nothing changes and nothing is shown.
+Every mutation the permission table (docs/editorial-workflow.md) grants authors on their "own"
+articles is tried by one author on another's draft and published article, and `node(id:)`,
+`article`, the desk list and the media library's usages are asked for another's draft: nothing
+changes and nothing is shown.
 """
 
 import re
@@ -23,7 +24,7 @@ from cms.models import Article, ArticleStatus, Revision, Role
 from cms.services.viewer import Viewer
 from tests.builders import make_article, make_media, make_user
 from tests.conftest import Gql
-from tests.test_permission_matrix import README, sample
+from tests.test_permission_matrix import PERMISSION_TABLE, sample
 
 PRIVILEGED = re.compile(
     r"role|status|owner|creat|updatedBy|author|user|active|featured|breaking|views|"
@@ -39,7 +40,7 @@ def writer_rules() -> dict[str, dict[str, str]]:
     """`{mutation: {CONTRIBUTOR: cell, AUTHOR: cell}}` for the mutations writers may call."""
     rows: dict[str, dict[str, str]] = {}
     header: list[str] = []
-    for line in README.read_text(encoding="utf-8").splitlines():
+    for line in PERMISSION_TABLE.read_text(encoding="utf-8").splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if cells[:2] == ["mutation", "anonymous"]:
             header = cells

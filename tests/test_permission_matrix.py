@@ -1,4 +1,5 @@
-"""Every mutation, for every role and for anonymous callers, against the README's table."""
+"""Every mutation, for every role and for anonymous callers, against the table in
+docs/editorial-workflow.md."""
 
 import re
 from pathlib import Path
@@ -21,7 +22,7 @@ from cms.services.viewer import ANONYMOUS, Viewer
 from tests.builders import make_user
 from tests.conftest import Gql
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+PERMISSION_TABLE = Path(__file__).resolve().parent.parent / "docs" / "editorial-workflow.md"
 CALLERS = ["anonymous", *(role.value for role in Role)]
 SCALARS = {
     "String": "x",
@@ -35,10 +36,10 @@ SCALARS = {
 
 
 def permission_table() -> dict[str, dict[str, bool]]:
-    """`{mutation: {caller: allowed}}` from the README's "Who may do what" table."""
+    """`{mutation: {caller: allowed}}` from the "Who may do what" table."""
     rows = {}
     header: list[str] = []
-    for line in README.read_text(encoding="utf-8").splitlines():
+    for line in PERMISSION_TABLE.read_text(encoding="utf-8").splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if cells[:2] == ["mutation", "anonymous"]:
             header = cells[1:]

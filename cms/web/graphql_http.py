@@ -23,7 +23,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 
-from cms.web.media_types import GRAPHQL_RESPONSE_JSON, JSON
+from cms.web.media_types import GRAPHQL_RESPONSE_JSON, JSON, negotiated
 from schema.context import Context
 
 HTTP_ERROR_CODES = {
@@ -58,7 +58,8 @@ def content_type(media_type: str) -> str:
 
 
 def media_type_of(request: Request) -> str:
-    return cast("str", request.state.graphql_media_type)
+    """The negotiated type, JSON when none fits (the 406 itself, or GraphiQL's page)."""
+    return negotiated(request.scope) or JSON
 
 
 class GraphQLResponses(GraphQL[Context, None]):

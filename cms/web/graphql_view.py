@@ -37,7 +37,7 @@ from cms.web.graphql_body import GraphQLRequestBody, capped
 from cms.web.graphql_cache_marks import CacheMarks
 from cms.web.graphql_http import GraphQLResponses, media_type_of, refusal, request_error_status
 from cms.web.graphql_persisted import PersistedQueries
-from cms.web.media_types import GRAPHQL_RESPONSE_JSON, JSON, negotiate
+from cms.web.media_types import GRAPHQL_RESPONSE_JSON, JSON, negotiated
 from cms.web.response_cache import ResponseStore
 from cms.web.socket_sign_in import SocketSignIn
 from schema import build_schema
@@ -45,6 +45,8 @@ from schema.context import Context
 
 
 class GraphQLApp(GraphQLRequestBody, GraphQLResponses, PersistedQueries, CacheMarks, SocketSignIn):
+    """The `/graphql` endpoint, HTTP and WebSocket."""
+
     def __init__(
         self,
         settings: Settings,
@@ -82,11 +84,9 @@ class GraphQLApp(GraphQLRequestBody, GraphQLResponses, PersistedQueries, CacheMa
             await super().__call__(scope, receive, send)
             return
         request = Request(scope=scope, receive=receive)
-        negotiated = negotiate(request.headers.get("accept"))
-        request.state.graphql_media_type = negotiated or JSON
         request = Request(scope=scope, receive=capped(receive, self._body_limit(request)))
         try:
-            if negotiated is None and not self.should_render_graphql_ide(
+            if negotiated(scope) is None and not self.should_render_graphql_ide(
                 self.request_adapter_class(request)
             ):
                 response: Response = PlainTextResponse(
@@ -131,6 +131,9 @@ class GraphQLApp(GraphQLRequestBody, GraphQLResponses, PersistedQueries, CacheMa
         context: Context,
         **kwargs: Any,
     ) -> ExecutionResult:
+        """One operation of a request. After `_resolve_document` the document's text, its
+        variables and the viewer are known and Strawberry has not parsed anything yet: the
+        place for another way of executing a document."""
         resolved = self._resolve_document(request_data, context)
         if isinstance(resolved, ExecutionResult):
             return resolved

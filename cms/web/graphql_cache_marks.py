@@ -1,10 +1,12 @@
 """Whether a GraphQL response may be shared: the `Cache-Control` the view marks it with, which
 the response cache (`cms.web.http_cache`) and a CDN go by, `Surrogate-Key` naming its tags."""
 
+from starlette.responses import Response
 from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionResult
 
 from cms.settings import Settings
+from cms.web.response_cache import ResponseStore
 from schema.context import Context
 
 
@@ -12,6 +14,20 @@ class CacheMarks(GraphQL[Context, None]):
     """Strawberry's view, saying how long a response may be kept and by whom."""
 
     settings: Settings
+    cache: ResponseStore
+
+    async def _mark(
+        self,
+        sub_response: Response,
+        result: ExecutionResult | list[ExecutionResult],
+        context: Context,
+    ) -> None:
+        """Marks the response, answered only once the entries this operation's writes made stale
+        are gone, so the client's next read cannot hit one of them."""
+        await self.cache.settle()
+        sub_response.headers["Cache-Control"] = self._cache_control(result, context)
+        if sub_response.headers["Cache-Control"].startswith("public"):
+            sub_response.headers["Surrogate-Key"] = " ".join(sorted(context.cache_tags))
 
     def _cache_control(
         self, result: ExecutionResult | list[ExecutionResult], context: Context

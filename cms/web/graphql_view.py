@@ -116,10 +116,7 @@ class GraphQLApp(GraphQLRequestBody, GraphQLResponses, PersistedQueries, CacheMa
             return result
         if isinstance(result, ExecutionResult) and media_type_of(request) == GRAPHQL_RESPONSE_JSON:
             sub_response.status_code = request_error_status(result) or 200
-        await self.cache.settle()
-        sub_response.headers["Cache-Control"] = self._cache_control(result, context)
-        if sub_response.headers["Cache-Control"].startswith("public"):
-            sub_response.headers["Surrogate-Key"] = " ".join(sorted(context.cache_tags))
+        await self._mark(sub_response, result, context)
         return result
 
     async def execute_single(  # type: ignore[override]

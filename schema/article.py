@@ -1,4 +1,4 @@
-"""The public article type, its connection, and the feed resolver every article list shares."""
+"""The public article type; its lists come in pages from `schema.article_feed`."""
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -11,15 +11,13 @@ from cms.errors import CmsError
 from cms.models import Article as ArticleEntity
 from cms.services import articles as article_service
 from cms.services import editorial as editorial_service
-from cms.services.articles import ArticleFilter, FeedKey
 from schema.context import Info
 from schema.enums import ArticleStatus
 from schema.errors import from_domain
 from schema.loaders import NowOrLater, RelatedKey
 from schema.media import Media, show_media
-from schema.pagination import check_first, decode_cursor, encode_cursor
+from schema.pagination import check_first
 from schema.permissions import SIGNED_IN
-from schema.selection import selects_any
 from schema.text_input import NUL
 
 if TYPE_CHECKING:
@@ -27,8 +25,6 @@ if TYPE_CHECKING:
     from schema.category import Category, Tag
     from schema.live_blog import LiveBlogUpdateConnection
     from schema.revision import Revision
-
-BODY_FIELDS = frozenset({"body", "plainText"})
 
 
 def _read(body: str | None) -> str:
@@ -283,83 +279,3 @@ class Article(relay.Node):
         group = await info.context.loaders.translations_by_group.load(self.translation_group)
         info.context.shows(f"group:{self.translation_group}")
         return [Article.from_entity(a) for a in group if a.id != self.entity_id]
-
-
-@strawberry.type(description="An article in a list, with the cursor to continue after it.")
-class ArticleEdge:
-    cursor: str = strawberry.field(description="Pass as `after` to get the articles after this.")
-    node: Article = strawberry.field(description="The article.")
-
-
-@strawberry.type(description="A page of articles, newest published first.")
-class ArticleConnection:
-    edges: list[ArticleEdge] = strawberry.field(description="The articles of this page.")
-    page_info: relay.PageInfo = strawberry.field(description="Where this page sits in the list.")
-    filters: strawberry.Private[ArticleFilter]
-
-    @strawberry.field(description="How many articles the whole list holds, across all pages.")
-    async def total_count(self, info: Info) -> int:
-        async with info.context.sessions() as session:
-            return await article_service.feed_count(
-                session=session, viewer=info.context.viewer, filters=self.filters
-            )
-
-    @strawberry.field(description="The articles of this page, for clients that skip the edges.")
-    def nodes(self) -> list[Article]:
-        return [edge.node for edge in self.edges]
-
-
-FirstArgument = Annotated[
-    int, strawberry.argument(description="Page size, at most 100 (more is refused).")
-]
-AfterArgument = Annotated[
-    str | None, strawberry.argument(description="The `endCursor` of the previous page.")
-]
-
-
-def feed_tags(filters: ArticleFilter) -> set[str]:
-    """The narrowest list tags covering a feed: every write to an article in it fires them."""
-    if filters.category_ids is not None:
-        return {f"feed:category:{category_id}" for category_id in filters.category_ids}
-    if filters.tag_id is not None:
-        return {f"feed:tag:{filters.tag_id}"}
-    if filters.featured:
-        return {"feed:featured"}
-    if filters.locale is not None:
-        return {f"feed:locale:{filters.locale}"}
-    return {"feed:all"}
-
-
-async def resolve_feed(
-    info: Info, filters: ArticleFilter, first: int, after: str | None
-) -> ArticleConnection:
-    """One page of a feed; every article connection of the schema goes through here."""
-    check_first(first, info.context.settings.page_size_max)
-    position = decode_cursor(after) if after is not None else None
-    bodies = selects_any(info.selected_fields, BODY_FIELDS)
-    async with info.context.sessions() as session:
-        shown, has_next = await article_service.feed_page(
-            session=session,
-            viewer=info.context.viewer,
-            filters=filters,
-            first=first,
-            after=position,
-            bodies=bodies,
-        )
-    info.context.loaders.prime(shown)
-    rows = shown.articles
-    info.context.shows(*feed_tags(filters), *(f"article:{row.public_id}" for row in rows))
-    edges = [
-        ArticleEdge(
-            cursor=encode_cursor(FeedKey.of(row, filters.order)),
-            node=Article.from_entity(row, with_body=bodies),
-        )
-        for row in rows
-    ]
-    page_info = relay.PageInfo(
-        has_next_page=has_next,
-        has_previous_page=position is not None,
-        start_cursor=edges[0].cursor if edges else None,
-        end_cursor=edges[-1].cursor if edges else None,
-    )
-    return ArticleConnection(edges=edges, page_info=page_info, filters=filters)

@@ -14,7 +14,7 @@ from cms.models import Category as CategoryEntity
 from cms.models import Tag as TagEntity
 from cms.services import categories as category_service
 from cms.services.articles import ArticleFilter
-from schema.article import AfterArgument, ArticleConnection, FirstArgument, resolve_feed
+from schema.article_feed import AfterArgument, ArticleConnection, FirstArgument, resolve_feed
 from schema.context import Info
 from schema.locale import checked_locale, localized
 from schema.node_ids import row_id

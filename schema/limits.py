@@ -5,9 +5,7 @@
 - Depth, aliases, directives on one field and repeats of one field, on the parsed document
   before validation (see `document_shape`): validation itself is quadratic in repeated fields.
   The verdict is cached with the document text, like parsing and validation.
-- Cost, before execution: a field costs 1; a field with a `first` argument multiplies the cost
-  of what it selects by the page size asked for (its default when not given). So
-  `articles(first: 100) { tags { name } }` costs about 300.
+- Cost, before execution: page sizes multiply what they select (see `query_cost`).
 - Time, while a query executes: past the limit it is cancelled at its next await. Mutations
   are not cut off, as stopping a write half-way is worse than a slow one, and only a signed-in
   editor can send one.
@@ -18,26 +16,13 @@ Each refusal is a GraphQL error that names the value, the limit and its setting,
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from graphql import (
     DocumentNode,
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
-    GraphQLInterfaceType,
-    GraphQLNamedType,
-    GraphQLObjectType,
-    GraphQLSchema,
     GraphQLSyntaxError,
-    InlineFragmentNode,
-    OperationDefinitionNode,
-    SelectionSetNode,
-    get_named_type,
-    value_from_ast,
 )
 from graphql.execution import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
@@ -45,6 +30,7 @@ from strawberry.types.graphql import OperationType
 
 from cms.settings import Settings
 from schema.document_shape import measure
+from schema.query_cost import query_cost
 
 
 def limit_error(message: str, code: str, setting: str, limit: float) -> GraphQLError:
@@ -185,85 +171,6 @@ class LimitedValidation(ValidationCache):
             return
         context.pre_execution_errors = [refusal]
         yield
-
-
-def _page_size(node: FieldNode, field: Any, variables: Mapping[str, Any]) -> int:
-    argument = field.args.get("first")
-    if argument is None:
-        return 1
-    given = next((arg for arg in node.arguments or () if arg.name.value == "first"), None)
-    value = value_from_ast(given.value, argument.type, dict(variables)) if given else None
-    if value is None:
-        value = argument.default_value
-    return max(int(value), 1) if isinstance(value, int) else 1
-
-
-class _Cost:
-    """One cost computation; each fragment is costed once, however often it is spread."""
-
-    def __init__(
-        self,
-        schema: GraphQLSchema,
-        fragments: Mapping[str, FragmentDefinitionNode],
-        variables: Mapping[str, Any],
-    ) -> None:
-        self.schema = schema
-        self.fragments = fragments
-        self.variables = variables
-        self.fragment_costs: dict[str, int] = {}
-
-    def of(self, selection_set: SelectionSetNode, parent: GraphQLNamedType) -> int:
-        total = 0
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                fields = (
-                    parent.fields
-                    if isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType))
-                    else {}
-                )
-                field = fields.get(selection.name.value)
-                if field is None or selection.selection_set is None:
-                    total += 1
-                    continue
-                inner = self.of(selection.selection_set, get_named_type(field.type))
-                total += 1 + _page_size(selection, field, self.variables) * inner
-            elif isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
-                target = self.schema.get_type(condition.name.value) if condition else parent
-                total += self.of(selection.selection_set, target or parent)
-            elif isinstance(selection, FragmentSpreadNode):
-                total += self.fragment(selection.name.value, parent)
-        return total
-
-    def fragment(self, name: str, parent: GraphQLNamedType) -> int:
-        if name not in self.fragment_costs:
-            fragment = self.fragments[name]
-            target = self.schema.get_type(fragment.type_condition.name.value) or parent
-            self.fragment_costs[name] = self.of(fragment.selection_set, target)
-        return self.fragment_costs[name]
-
-
-def query_cost(
-    schema: GraphQLSchema,
-    document: DocumentNode,
-    operation_name: str | None,
-    variables: Mapping[str, Any],
-) -> int:
-    definitions = document.definitions
-    fragments = {d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)}
-    chosen = next(
-        (
-            d
-            for d in definitions
-            if isinstance(d, OperationDefinitionNode)
-            and (operation_name is None or (d.name is not None and d.name.value == operation_name))
-        ),
-        None,
-    )
-    root = schema.get_root_type(chosen.operation) if chosen is not None else None
-    if chosen is None or root is None:
-        return 0
-    return _Cost(schema, fragments, variables).of(chosen.selection_set, root)
 
 
 class QueryCostLimiter(SchemaExtension):

@@ -5,6 +5,7 @@ from datetime import datetime
 import strawberry
 
 from cms.models import User
+from schema.context import Info
 from schema.enums import Role
 
 
@@ -25,3 +26,11 @@ class Me:
             is_active=user.is_active,
             last_login_at=user.last_login_at,
         )
+
+
+@strawberry.type
+class MeQuery:
+    @strawberry.field(description="The signed-in staff member; null when not signed in.")
+    def me(self, info: Info) -> Me | None:
+        user = info.context.viewer.user
+        return Me.from_entity(user) if user is not None else None

@@ -10,7 +10,7 @@ from cms.models import MediaKind as MediaKindEntity
 from cms.services import media as media_service
 from cms.services.articles import FeedKey
 from cms.services.media import MediaFilter
-from schema.article import AfterArgument, FirstArgument
+from schema.article_feed import AfterArgument, FirstArgument
 from schema.context import Info
 from schema.enums import MediaKind
 from schema.media import Media

@@ -1,4 +1,5 @@
-"""Public queries for frontend apps: feeds, one article, the menu, tags and live TV.
+"""The root query type, and the public root fields that are not about articles: any object by
+id, the menu, tags and live TV. The article root fields live in `schema.article_queries`.
 
 Readers see published content only; every path below reaches articles through the services'
 single visibility rule.
@@ -11,27 +12,24 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
-from cms.services import articles as article_service
 from cms.services import categories as category_service
 from cms.services import live as live_service
-from cms.services import preview as preview_service
 from cms.services import programme as programme_service
-from cms.services.articles import ArticleFilter
 from cms.services.live import LIVE_TAG
-from cms.services.viewer import PREVIEWER
-from schema.article import AfterArgument, Article, ArticleConnection, FirstArgument, resolve_feed
-from schema.category import Category, LocaleArgument, Tag
+from schema.article_queries import ArticleDiscoveryQueries, ArticleQueries, EditorialArticleQueries
+from schema.audit_log import AuditLogQueries
+from schema.category import Category, Tag
 from schema.context import Info
-from schema.editor_queries import EditorQueries
 from schema.errors import bad_input
 from schema.live import LiveStream, ProgrammeSlot
 from schema.locale import checked_locale
+from schema.me import MeQuery
 from schema.media_queries import MediaQueries
-from schema.readers import ReaderQueries
+from schema.newsletter_queries import NewsletterQueries
 
 
 @strawberry.type
-class PublicQueries:
+class NodeQuery:
     @strawberry.field(
         description="Any object by its global `id` (Relay); null when it does not exist "
         "or is not public."
@@ -48,100 +46,9 @@ class PublicQueries:
         found = node_type.resolve_node(id.node_id, info=info, required=False)
         return await found if inspect.isawaitable(found) else found
 
-    @strawberry.field(description="Published articles, newest first, in pages (the home feed).")
-    async def articles(
-        self,
-        info: Info,
-        first: FirstArgument = 20,
-        after: AfterArgument = None,
-        locale: LocaleArgument = None,
-        category: Annotated[
-            str | None,
-            strawberry.argument(description="Only this category (by slug) and those below it."),
-        ] = None,
-        tag: Annotated[
-            str | None, strawberry.argument(description="Only articles with this tag (by slug).")
-        ] = None,
-        featured: Annotated[
-            bool | None,
-            strawberry.argument(description="true: only featured articles; false: only others."),
-        ] = None,
-    ) -> ArticleConnection:
-        category_ids = tag_id = None
-        if category is not None:
-            info.context.shows("categories")
-            tree = await info.context.loaders.category_tree()
-            if category not in tree.by_slug:
-                raise bad_input(f"No category with slug {category!r}; see `categories`.")
-            category_ids = tree.with_descendants(tree.by_slug[category])
-        if tag is not None:
-            async with info.context.sessions() as session:
-                found = await category_service.tag_by_slug(session=session, slug=tag)
-            info.context.shows("tags")
-            if found is None:
-                raise bad_input(f"No tag with slug {tag!r}.")
-            tag_id = found.id
-        filters = ArticleFilter(
-            locale=checked_locale(info, locale),
-            category_ids=category_ids,
-            tag_id=tag_id,
-            featured=featured,
-        )
-        return await resolve_feed(info, filters, first, after)
 
-    @strawberry.field(
-        description="One published article, by `publicId` or by `slug` (with `locale`). "
-        "An old slug still finds the article: compare `slug` and redirect. Null when none."
-    )
-    async def article(
-        self,
-        info: Info,
-        public_id: Annotated[
-            str | None, strawberry.argument(description="The 13-character public id.")
-        ] = None,
-        slug: Annotated[str | None, strawberry.argument(description="The URL slug.")] = None,
-        locale: Annotated[
-            str | None,
-            strawberry.argument(description="The slug's locale; the site's default if omitted."),
-        ] = None,
-        preview_token: Annotated[
-            str | None,
-            strawberry.argument(
-                description="A token from `createPreviewToken`: shows that one article "
-                "(with its `publicId`) even while unpublished."
-            ),
-        ] = None,
-    ) -> Article | None:
-        if (public_id is None) == (slug is None):
-            raise bad_input("Give exactly one of `publicId` or `slug`.")
-        chosen = checked_locale(info, locale) or info.context.settings.default_locale
-        info.context.shows(f"article:{public_id}" if public_id else f"slug:{chosen}:{slug}")
-        viewer = info.context.viewer
-        if preview_token is not None:
-            named = preview_service.article_named_by(info.context.settings, preview_token)
-            if named is None or named != public_id:
-                raise bad_input(
-                    "The preview token is invalid or expired, or names another article."
-                )
-            viewer = PREVIEWER
-            info.context.shareable = False
-        async with info.context.sessions() as session:
-            if public_id is not None:
-                shown = await article_service.article_by_public_id(
-                    session=session, viewer=viewer, public_id=public_id
-                )
-            else:
-                assert slug is not None
-                shown = await article_service.article_by_slug(
-                    session=session, viewer=info.context.viewer, locale=chosen, slug=slug
-                )
-        if not shown.articles:
-            return None
-        info.context.loaders.prime(shown)
-        found = shown.articles[0]
-        info.context.shows(f"article:{found.public_id}")
-        return Article.from_entity(found)
-
+@strawberry.type
+class PublicQueries:
     @strawberry.field(description="The category tree: top-level categories with their children.")
     async def categories(
         self,
@@ -241,5 +148,15 @@ class PublicQueries:
     "published content only; staff fields (`me`, `editorialArticles`, `auditLog`, `mediaLibrary`, "
     "`newsletterSubscribers`) need a sign-in."
 )
-class Query(PublicQueries, ReaderQueries, EditorQueries, MediaQueries):
-    pass
+class Query(
+    NodeQuery,
+    ArticleQueries,
+    PublicQueries,
+    ArticleDiscoveryQueries,
+    NewsletterQueries,
+    MeQuery,
+    EditorialArticleQueries,
+    AuditLogQueries,
+    MediaQueries,
+):
+    """The fields are those of the bases, in this order, which is the order of the SDL."""

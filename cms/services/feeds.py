@@ -3,7 +3,8 @@
 Every URL is absolute, built from `CMS_SITE_URL` and `CMS_ARTICLE_PATH`; every article comes
 through the visibility rule as an anonymous reader, so nothing unpublished is ever listed. The
 sitemap holds the newest 50,000 articles (the protocol's limit per file); the news sitemap the
-articles of the last two days, at most 1,000, as Google News asks.
+articles of the last two days, at most 1,000, as Google News asks. (The GraphQL article feeds are
+`feed_page` in `cms.services.articles`, paged by `schema.article_feed`.)
 """
 
 from datetime import datetime, timedelta
@@ -13,8 +14,9 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from cms.models import Article, Category
+from cms.models import Article
 from cms.models.columns import utcnow
+from cms.services import categories as category_service
 from cms.services.articles import ArticleFilter, feed_page, feed_query
 from cms.services.viewer import ANONYMOUS
 from cms.settings import Settings
@@ -44,14 +46,17 @@ def _url(settings: Settings, article: Article) -> str:
 
 
 async def rss(
-    *,
-    session: AsyncSession,
-    settings: Settings,
-    locale: str,
-    category: Category | None = None,
-    category_ids: tuple[int, ...] | None = None,
-) -> bytes:
-    """The newest published articles of a locale (and category), newest first."""
+    *, session: AsyncSession, settings: Settings, locale: str, category_slug: str | None = None
+) -> bytes | None:
+    """The newest published articles of a locale (and of a category and those below it),
+    newest first; None when no category has the slug."""
+    category = category_ids = None
+    if category_slug is not None:
+        tree = await category_service.category_tree(session=session)
+        category = tree.by_slug.get(category_slug)
+        if category is None:
+            return None
+        category_ids = tree.with_descendants(category)
     page, _ = await feed_page(
         session=session,
         viewer=ANONYMOUS,

@@ -18,7 +18,7 @@ import hashlib
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cms.services.auth import SESSION_COOKIE
-from cms.web.media_types import negotiate
+from cms.web.media_types import negotiated
 from cms.web.response_cache import CachedResponse, ResponseStore
 
 _SESSION_COOKIE = f"{SESSION_COOKIE}=".encode()
@@ -57,8 +57,7 @@ class ResponseCacheMiddleware:
         if more:
             await self.app(scope, _replay(body, receive, more=True), send)
             return
-        accept = _header(scope, b"accept")
-        media_type = negotiate(accept.decode("latin-1") if accept is not None else None)
+        media_type = negotiated(scope)
         digest = hashlib.sha256(scope["method"].encode() + b"?" + scope["query_string"] + b"\n")
         digest.update(f"{media_type}\n".encode())
         digest.update(body)

@@ -9,10 +9,14 @@ the GraphQL-over-HTTP specification says.
 - `None` when the client accepts neither (every range excluded or unknown): 406.
 
 The response cache keys on the chosen type, not on the header, so clients that send different
-`Accept` headers for the same type share entries.
+`Accept` headers for the same type share entries. The choice is made once a request: the first to
+ask (the response cache, or the GraphQL view when the cache does not take part) keeps it in the
+request's scope for the next.
 """
 
 from functools import lru_cache
+
+from starlette.types import Scope
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -23,6 +27,9 @@ _RANGES = {
     "*/*": (JSON, GRAPHQL_RESPONSE_JSON),
 }
 _SPECIFICITY = {GRAPHQL_RESPONSE_JSON: 2, JSON: 2, "application/*": 1, "*/*": 0}
+_NEGOTIATED = "cms.media_type"
+"""The scope key of the negotiated type: the scope's own, not `state`, which a server may build
+from the lifespan's state shared by all requests."""
 
 
 def _quality(parameters: list[str]) -> float:
@@ -37,7 +44,6 @@ def _quality(parameters: list[str]) -> float:
 
 
 @lru_cache(maxsize=512)
-@lru_cache(maxsize=256)
 def negotiate(accept: str | None) -> str | None:
     """The response media type for an `Accept` header, or None when nothing offered fits."""
     if accept is None or not accept.strip():
@@ -57,3 +63,12 @@ def negotiate(accept: str | None) -> str | None:
         return None
     # Ties (as for `*/*`) go to JSON, the type legacy clients expect.
     return max(acceptable, key=lambda item: (item[0], item[1] == JSON))[1]
+
+
+def negotiated(scope: Scope) -> str | None:
+    """The response media type for this request, chosen on the first call and kept in scope."""
+    if _NEGOTIATED not in scope:
+        accept = next((value for name, value in scope["headers"] if name == b"accept"), None)
+        scope[_NEGOTIATED] = negotiate(accept.decode("latin-1") if accept is not None else None)
+    media_type: str | None = scope[_NEGOTIATED]
+    return media_type

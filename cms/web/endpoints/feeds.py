@@ -8,7 +8,6 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from cms.services import categories as category_service
 from cms.services import feeds as feed_service
 from cms.settings import Settings
 
@@ -26,20 +25,11 @@ def routes(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> li
         if locale not in settings.locales:
             return PlainTextResponse(f"No feed for locale {locale!r}.", status_code=404)
         async with sessions() as session:
-            category = ids = None
-            if slug is not None:
-                tree = await category_service.category_tree(session=session)
-                category = tree.by_slug.get(slug)
-                if category is None:
-                    return PlainTextResponse(f"No category {slug!r}.", status_code=404)
-                ids = tree.with_descendants(category)
             body = await feed_service.rss(
-                session=session,
-                settings=settings,
-                locale=locale,
-                category=category,
-                category_ids=ids,
+                session=session, settings=settings, locale=locale, category_slug=slug
             )
+        if body is None:
+            return PlainTextResponse(f"No category {slug!r}.", status_code=404)
         return _xml(body, "application/rss+xml")
 
     async def sitemap(request: Request) -> Response:

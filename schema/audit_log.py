@@ -1,28 +1,17 @@
-"""Queries for staff: who am I, the editorial desk's article lists, and the audit log."""
+"""The audit log, for admins: who did what to which object, and when."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
 
-from cms.models import ArticleStatus as ArticleStatusEntity
 from cms.models import AuditEntry as AuditEntryEntity
 from cms.services import audit as audit_service
-from cms.services.articles import ArticleFilter, FeedOrder
-from schema.article import (
-    OVERDUE_AFTER,
-    AfterArgument,
-    ArticleConnection,
-    FirstArgument,
-    resolve_feed,
-)
 from schema.author import Author
 from schema.context import Info
-from schema.enums import ArticleStatus
-from schema.me import Me
 from schema.pagination import check_first
-from schema.permissions import ADMINS, SIGNED_IN
+from schema.permissions import ADMINS
 
 
 @strawberry.type(description="One recorded action: who did what to which object, and when.")
@@ -59,46 +48,7 @@ class AuditEntry:
 
 
 @strawberry.type
-class EditorQueries:
-    @strawberry.field(description="The signed-in staff member; null when not signed in.")
-    def me(self, info: Info) -> Me | None:
-        user = info.context.viewer.user
-        return Me.from_entity(user) if user is not None else None
-
-    @strawberry.field(
-        description="The desk's article list for staff, most recently changed first: drafts, "
-        "articles in review, scheduled ones (with `overdue: true`, those the scheduler missed).",
-        permission_classes=[SIGNED_IN],
-    )
-    async def editorial_articles(
-        self,
-        info: Info,
-        first: FirstArgument = 20,
-        after: AfterArgument = None,
-        status: Annotated[
-            list[ArticleStatus] | None,
-            strawberry.argument(description="Only these statuses; all when omitted."),
-        ] = None,
-        mine: Annotated[
-            bool, strawberry.argument(description="Only articles you created.")
-        ] = False,
-        overdue: Annotated[
-            bool, strawberry.argument(description="Only SCHEDULED articles past their time.")
-        ] = False,
-    ) -> ArticleConnection:
-        user = info.context.viewer.user
-        assert user is not None
-        statuses = tuple(ArticleStatusEntity[s.name] for s in status or ArticleStatus)
-        if overdue:
-            statuses = (ArticleStatusEntity.SCHEDULED,)
-        filters = ArticleFilter(
-            statuses=statuses,
-            created_by_id=user.id if mine or not info.context.viewer.sees_unpublished else None,
-            scheduled_before=datetime.now(UTC) - OVERDUE_AFTER if overdue else None,
-            order=FeedOrder.UPDATED,
-        )
-        return await resolve_feed(info, filters, first, after)
-
+class AuditLogQueries:
     @strawberry.field(
         description="Recorded actions, newest first (admins).", permission_classes=[ADMINS]
     )

@@ -116,6 +116,13 @@ class Settings(BaseSettings):
     cache_max_age: int = 30
     cache_s_maxage: int = 300
     cache_stale_while_revalidate: int = 60
+    views_max_age_seconds: int = Field(
+        default=60,
+        ge=0,
+        description="How long a cached answer that shows view counts (`views`, `mostRead`) "
+        "stays fresh; after it, the next reader gets it while one request recomputes it, "
+        "since a view never invalidates a cached answer.",
+    )
     cdn_purge_url: str | None = None
     view_flush_seconds: float = 2.0
     view_repeat_minutes: int = 30

@@ -242,6 +242,28 @@ async def test_an_answer_without_views_is_not_recomputed_by_age(
     assert later.headers["x-cache"] == "HIT"
 
 
+async def test_readers_at_once_after_the_age_recompute_it_once(
+    store_settings: Settings, sessions: async_sessionmaker[AsyncSession], session: AsyncSession
+) -> None:
+    article = await make_article(session, views=10)
+    await session.commit()
+    clock = Clock()
+    async with serving(store_settings, clock) as worker:
+        with statements(worker) as computing:
+            await read(worker, ARTICLE, id=article.public_id)
+        await view(worker, article)
+        clock.now += store_settings.views_max_age_seconds
+        with statements(worker) as recomputing:
+            answers = await asyncio.gather(
+                *(read(worker, ARTICLE, id=article.public_id) for _ in range(8))
+            )
+        after = await read(worker, ARTICLE, id=article.public_id)
+
+    assert len(recomputing) == len(computing) > 0
+    assert {answer.headers["x-cache"] for answer in answers} <= {"STALE", "HIT"}
+    assert after.json()["data"]["article"]["views"] == 11
+
+
 async def test_two_workers_sharing_redis_recompute_a_stale_answer_once(
     redis_settings: Settings, sessions: async_sessionmaker[AsyncSession], session: AsyncSession
 ) -> None:

@@ -22,7 +22,7 @@ from starlette.applications import Starlette
 from cms.models import Article
 from cms.settings import Settings
 from cms.web.app import create_app
-from cms.web.response_cache import RedisResponseCache
+from cms.web.response_cache import CachedResponse, RedisResponseCache, ResponseCache, ResponseStore
 from tests.builders import make_article
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -288,3 +288,46 @@ async def test_two_workers_sharing_redis_recompute_a_stale_answer_once(
     assert len(recomputing) == len(computing) > 0
     assert {answer.headers["x-cache"] for answer in answers} <= {"STALE", "HIT"}
     assert [a.json()["data"]["article"]["views"] for a in after] == [11, 11]
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def store(request: pytest.FixtureRequest) -> AsyncIterator[ResponseStore]:
+    if request.param == "memory":
+        yield ResponseCache(1024 * 1024)
+        return
+    if not await _redis_reachable():
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}; CI starts it")
+    prefix = f"test-{secrets.token_hex(4)}:rc"
+    redis_store = RedisResponseCache(REDIS_URL, 60, prefix=prefix)
+    yield redis_store
+    await redis_store.close()
+    await _drop_keys(prefix)
+
+
+def _version(stored_at: float) -> CachedResponse:
+    return CachedResponse(
+        body=b"{}", headers=(), etag=b'"e"', tags=frozenset({"feed:all"}), stored_at=stored_at
+    )
+
+
+async def test_a_refresh_is_claimed_once_per_version_and_again_after_a_failure(
+    store: ResponseStore,
+) -> None:
+    """The claim a stale reader takes names the version it saw: a second reader of that
+    version cannot take it, a failed refresh gives it up, and the next version has its own."""
+    old, new = _version(1000.0), _version(1060.0)
+
+    first = await store.claim("home", old)
+    second = await store.claim("home", old)
+    await store.release("home", old)
+    after_failure = await store.claim("home", old)
+    seen_late = await store.claim("home", old)
+    next_version = await store.claim("home", new)
+
+    assert (first, second, after_failure, seen_late, next_version) == (
+        True,
+        False,
+        True,
+        False,
+        True,
+    )

@@ -126,16 +126,17 @@ class ResponseCacheMiddleware:
     async def _refresh(
         self, scope: Scope, body: bytes, receive: Receive, key: str, stale: CachedResponse
     ) -> None:
-        """Recompute a stale entry once its reader has been answered; after a failure (or an
-        answer that may not be shared), the next reader past the age tries again."""
+        """Recompute a stale entry once its reader has been answered. Unless a new version
+        took its place (the answer may not be shared, the run failed, or a write in between
+        dropped the put), the claim is given up, so the next reader past the age tries again."""
         generation = await self.cache.generation()
-        refreshed: CachedResponse | None = None
         try:
-            refreshed = await self._forward(scope, body, receive, _discard, key, generation)
+            await self._forward(scope, body, receive, _discard, key, generation)
         except Exception:
             logger.exception("refreshing a stale cached response failed")
         finally:
-            if refreshed is None:
+            current = await self.cache.get(key)
+            if current is None or current.stored_at == stale.stored_at:
                 await self.cache.release(key, stale)
 
     async def _read_body(self, receive: Receive) -> tuple[bytes, bool]:

@@ -34,6 +34,10 @@ ARTICLE_BY_FRAGMENT = (
 )
 HOME = "{ articles(first: 5) { edges { node { title views } } } }"
 HOME_WITHOUT_VIEWS = "{ articles(first: 5) { edges { node { title } } } }"
+HOME_WITH_MOST_READ = (
+    "{ articles(first: 5) { edges { node { title } } } "
+    "mostRead(period: WEEK) { article { title } } }"
+)
 
 
 class Clock:
@@ -205,6 +209,20 @@ async def test_views_through_an_alias_in_a_fragment_bound_the_age_for_a_cdn_too(
     assert "x-cms-max-age" not in hit.headers
     assert f"s-maxage={settings.cache_s_maxage}," in home.headers["cache-control"]
     assert "age" not in home.headers
+
+
+async def test_a_page_with_most_read_is_kept_for_the_bounded_age_even_without_counts(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], session: AsyncSession
+) -> None:
+    """The most-read list is ordered by views, so a home page showing it (which is cached
+    for its feed) moves with them like the counts."""
+    article = await make_article(session)
+    await session.commit()
+    async with serving(settings, Clock()) as worker:
+        await view(worker, article)
+        answer = await read(worker, HOME_WITH_MOST_READ)
+
+    assert f"s-maxage={settings.views_max_age_seconds}," in answer.headers["cache-control"]
 
 
 async def test_a_view_does_not_purge_the_home_page(

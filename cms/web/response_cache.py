@@ -11,8 +11,9 @@ after a publish has returned.
 A view changes no tag (views are counted all day long, and a view must not empty the home page),
 so an answer that shows view counts carries a bounded age instead (`max_age`): past it, the
 middleware serves it stale while the one caller that `claim`s it recomputes it. A claim names
-the stale version (its `stored_at`) and is given up only when the refresh fails, so a reader
-that saw the old version after it was already refreshed cannot refresh it again. With Redis the
+the stale version (its `stored_at`) and is given up only when the refresh stored no new
+version, so a reader that saw the old version after it was already refreshed cannot refresh it
+again. With Redis the
 claim is a key set with NX and an expiry, so one worker of all refreshes it, and a worker that
 dies mid-refresh holds it for `REFRESH_CLAIM_SECONDS` at most.
 """
@@ -71,7 +72,8 @@ class ResponseStore(Protocol):
         """Whether the caller is the one to refresh this version of the entry `key`."""
 
     async def release(self, key: str, stale: CachedResponse) -> None:
-        """Give a claim up after a failed refresh, so that the next reader tries again."""
+        """Give a claim up after a refresh that stored no new version, so that the next
+        reader tries again."""
 
 
 class ResponseCache:

@@ -233,6 +233,13 @@ class Settings(BaseSettings):
     cache_stale_while_revalidate: int = Field(
         default=60, description="`stale-while-revalidate` of public responses' `Cache-Control`."
     )
+    views_max_age_seconds: int = Field(
+        default=60,
+        ge=0,
+        description="How long a cached answer that shows view counts (`views`, `mostRead`) "
+        "stays fresh; after it, the next reader gets it while one request recomputes it, "
+        "since a view never invalidates a cached answer.",
+    )
     cdn_purge_url: str | None = Field(
         default=None,
         description="Where the surrogate keys of stale responses are POSTed for a CDN to purge.",

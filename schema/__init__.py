@@ -18,12 +18,15 @@ from schema.limits import Limits, limit_extensions
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALARS
+from schema.selection import document_selects
 from schema.subscription import Subscription
 from schema.text_input import RefuseNulCharacters
 
 DOCUMENT_CACHE_SIZE = 1024
 """Parsed and validated documents kept per process: frontends send a few fixed documents."""
 UNEXPECTED = "Unexpected error."
+VIEW_COUNT_FIELDS = frozenset({"views", "mostRead"})
+"""Fields whose answer moves with every view: the counts, and the list ordered by them."""
 
 logger = logging.getLogger("cms.graphql")
 
@@ -78,14 +81,18 @@ class MaskUnexpectedErrors(MaskErrors):
 
 
 class SharesQueriesOnly(SchemaExtension):
-    """Only a query's response may be shared; a mutation's is its caller's alone."""
+    """Only a query's response may be shared; a mutation's is its caller's alone. One that
+    shows view counts is marked, as views change it without a write to invalidate it."""
 
     def on_execute(self) -> Iterator[None]:
-        context = self.execution_context.context
-        if isinstance(context, Context) and self.execution_context.operation_type is not (
-            OperationType.QUERY
-        ):
-            context.shareable = False
+        execution = self.execution_context
+        context = execution.context
+        if isinstance(context, Context):
+            if execution.operation_type is not OperationType.QUERY:
+                context.shareable = False
+            document = execution.graphql_document
+            if document is not None and document_selects(document, VIEW_COUNT_FIELDS):
+                context.shows_views = True
         yield
 
 

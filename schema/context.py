@@ -38,6 +38,8 @@ class Context:
     response: Response | None = None
     cache_tags: set[str] = field(default_factory=set)
     shareable: bool = True
+    shows_views: bool = False
+    """The document asks for view counts, so a shared answer is kept for a bounded age."""
     media: MediaLibrary | None = None
     views: ViewCounter | None = None
     outbox: Outbox | None = None

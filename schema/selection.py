@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from graphql import DocumentNode, FieldNode, Node, SelectionSetNode
 from strawberry.types.nodes import SelectedField, Selection
 
 
@@ -14,4 +15,18 @@ def selects_any(selections: Iterable[Selection], names: frozenset[str]) -> bool:
             return True
         if selects_any(selection.selections, names):
             return True
+    return False
+
+
+def document_selects(document: DocumentNode, names: frozenset[str]) -> bool:
+    """Whether a field with one of these names (not aliases) is selected anywhere in the
+    document, in any operation or fragment; like `selects_any`, it errs towards yes."""
+    stack: list[Node] = list(document.definitions)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, FieldNode) and node.name.value in names:
+            return True
+        selection_set = getattr(node, "selection_set", None)
+        if isinstance(selection_set, SelectionSetNode):
+            stack.extend(selection_set.selections)
     return False

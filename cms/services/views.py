@@ -6,6 +6,10 @@ shutdown, one transaction writes the lot. The database decides what counts: the 
 and `RETURNING` names exactly those, so workers that flush at once never count a client twice and
 never lose a view (`views = views + n`, bucket upserts). Unknown and unpublished articles are
 dropped at flush, when their public ids are resolved through the visibility rule.
+
+A flush invalidates no cached response (it touches no tag): views arrive all day, and each
+flush would otherwise empty the home page and every list. Cached answers that show counts are
+refreshed by age instead (`CMS_VIEWS_MAX_AGE_SECONDS`).
 """
 
 import asyncio

@@ -149,6 +149,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 cache=cache,
                 path="/graphql",
                 max_body=settings.max_body_bytes,
+                stale_seconds=settings.cache_stale_while_revalidate,
             ),
         )
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan, debug=settings.debug)

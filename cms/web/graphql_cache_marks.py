@@ -6,7 +6,7 @@ from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionResult
 
 from cms.settings import Settings
-from cms.web.response_cache import ResponseStore
+from cms.web.response_cache import MAX_AGE_HEADER, ResponseStore
 from schema.context import Context
 
 
@@ -28,18 +28,25 @@ class CacheMarks(GraphQL[Context, None]):
         sub_response.headers["Cache-Control"] = self._cache_control(result, context)
         if sub_response.headers["Cache-Control"].startswith("public"):
             sub_response.headers["Surrogate-Key"] = " ".join(sorted(context.cache_tags))
+            if context.shows_views and self.settings.response_cache_bytes > 0:
+                sub_response.headers[MAX_AGE_HEADER] = str(self.settings.views_max_age_seconds)
 
     def _cache_control(
         self, result: ExecutionResult | list[ExecutionResult], context: Context
     ) -> str:
-        """Public for an anonymous query that went well; never for anyone signed in."""
+        """Public for an anonymous query that went well; never for anyone signed in. View
+        counts change without invalidating anything, so they are kept for a bounded age."""
         results = result if isinstance(result, list) else [result]
         if context.viewer.user is not None or context.token is not None:
             return "private, no-store"
         if not context.shareable or any(r.errors for r in results) or not context.cache_tags:
             return "no-store"
         s = self.settings
+        max_age, s_maxage = s.cache_max_age, s.cache_s_maxage
+        if context.shows_views:
+            max_age = min(max_age, s.views_max_age_seconds)
+            s_maxage = min(s_maxage, s.views_max_age_seconds)
         return (
-            f"public, max-age={s.cache_max_age}, s-maxage={s.cache_s_maxage}, "
+            f"public, max-age={max_age}, s-maxage={s_maxage}, "
             f"stale-while-revalidate={s.cache_stale_while_revalidate}"
         )

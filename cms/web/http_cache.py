@@ -10,19 +10,37 @@ Identical misses share one execution: when news breaks, a write empties the home
 and every reader asks for it at once. The first runs the query; those that arrive while it runs
 wait for its answer, but only if no write happened in between (they share the cache's
 generation), so nobody gets an answer older than a write that had returned before they asked.
+
+An answer that shows view counts is fresh for a bounded age only (the view's `x-cms-max-age`
+header, taken off here), as views invalidate nothing. Past that age, and for `stale_seconds`
+more (the `stale-while-revalidate` a CDN is told), a reader is answered at once from the stale
+entry; then the one request that claimed the entry recomputes it, after its own answer has left,
+as a Starlette background task would. Later than that, the entry counts as a miss. A hit on
+such an entry says its `Age`, so a CDN keeps it no longer than the age left.
 """
 
 import asyncio
 import hashlib
+import logging
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cms.services.auth import SESSION_COOKIE
 from cms.web.media_types import negotiated
-from cms.web.response_cache import CachedResponse, ResponseStore
+from cms.web.response_cache import MAX_AGE_HEADER, CachedResponse, ResponseStore
+
+logger = logging.getLogger(__name__)
 
 _SESSION_COOKIE = f"{SESSION_COOKIE}=".encode()
-_SKIPPED_HEADERS = {b"content-length", b"etag", b"date", b"server", b"x-request-id"}
+_MAX_AGE_HEADER = MAX_AGE_HEADER.encode()
+_SKIPPED_HEADERS = {
+    b"content-length",
+    b"etag",
+    b"date",
+    b"server",
+    b"x-request-id",
+    _MAX_AGE_HEADER,
+}
 
 
 def _private(scope: Scope) -> bool:
@@ -37,11 +55,19 @@ def _header(scope: Scope, wanted: bytes) -> bytes | None:
 
 
 class ResponseCacheMiddleware:
-    def __init__(self, app: ASGIApp, cache: ResponseStore, path: str, max_body: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        cache: ResponseStore,
+        path: str,
+        max_body: int,
+        stale_seconds: int = 0,
+    ) -> None:
         self.app = app
         self.cache = cache
         self.path = path
         self.max_body = max_body
+        self.stale_seconds = stale_seconds
         self._flights: dict[tuple[str, int], asyncio.Future[CachedResponse | None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -64,8 +90,15 @@ class ResponseCacheMiddleware:
         key = digest.hexdigest()
         entry = await self.cache.get(key)
         if entry is not None:
-            await self._respond(scope, entry, send, hit=True)
-            return
+            age = self.cache.clock() - entry.stored_at
+            if entry.max_age is None or age < entry.max_age:
+                await self._respond(scope, entry, send, hit=True)
+                return
+            if age < entry.max_age + self.stale_seconds:
+                await self._respond(scope, entry, send, hit=True, stale=True)
+                if await self.cache.claim(key, entry):
+                    await self._refresh(scope, body, receive, key, entry)
+                return
         generation = await self.cache.generation()
         flight = self._flights.get((key, generation))
         if flight is not None:
@@ -88,6 +121,22 @@ class ResponseCacheMiddleware:
             if self._flights.get((key, generation)) is flight:
                 del self._flights[(key, generation)]
             flight.set_result(entry)
+
+    async def _refresh(
+        self, scope: Scope, body: bytes, receive: Receive, key: str, stale: CachedResponse
+    ) -> None:
+        """Recompute a stale entry once its reader has been answered. Unless a new version
+        took its place (the answer may not be shared, the run failed, or a write in between
+        dropped the put), the claim is given up, so the next reader past the age tries again."""
+        generation = await self.cache.generation()
+        try:
+            await self._forward(scope, body, receive, _discard, key, generation)
+        except Exception:
+            logger.exception("refreshing a stale cached response failed")
+        finally:
+            current = await self.cache.get(key)
+            if current is None or current.stored_at == stale.stored_at:
+                await self.cache.release(key, stale)
 
     async def _read_body(self, receive: Receive) -> tuple[bytes, bool]:
         """The request body, or what was read of it when it runs past the size limit."""
@@ -132,11 +181,14 @@ class ResponseCacheMiddleware:
             await send({"type": "http.response.body", "body": body})
             return None
         tags = next((v for n, v in headers if n.lower() == b"surrogate-key"), b"").decode()
+        max_age = next((v for n, v in start["headers"] if n.lower() == _MAX_AGE_HEADER), None)
         entry = CachedResponse(
             body=body,
             headers=tuple(headers),
             etag=b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"',
             tags=frozenset(tags.split()),
+            stored_at=self.cache.clock(),
+            max_age=None if max_age is None else int(max_age),
         )
         await self.cache.put(key, entry, generation)
         # The request id is this request's alone: a hit, which runs nothing, carries none.
@@ -151,9 +203,13 @@ class ResponseCacheMiddleware:
         send: Send,
         *,
         hit: bool,
+        stale: bool = False,
         own: list[tuple[bytes, bytes]] | None = None,
     ) -> None:
         extra = own or []
+        if hit and entry.max_age is not None:
+            age = max(0, int(self.cache.clock() - entry.stored_at))
+            extra = [*extra, (b"age", str(age).encode())]
         if _header(scope, b"if-none-match") == entry.etag:
             headers = [(n, v) for n, v in entry.headers if n.lower() != b"content-type"]
             await send(
@@ -168,12 +224,16 @@ class ResponseCacheMiddleware:
         headers = [
             *entry.headers,
             *extra,
-            (b"x-cache", b"HIT" if hit else b"MISS"),
+            (b"x-cache", b"STALE" if stale else b"HIT" if hit else b"MISS"),
             (b"etag", entry.etag),
             (b"content-length", str(len(entry.body)).encode()),
         ]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": entry.body})
+
+
+async def _discard(message: Message) -> None:
+    """The `send` of a refresh: its answer goes to the cache only."""
 
 
 def _replay(body: bytes, receive: Receive, *, more: bool = False) -> Receive:

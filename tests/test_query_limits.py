@@ -204,13 +204,15 @@ ATTACKS: list[Any] = [
 ]
 
 
-async def _attack(url: str, stop: asyncio.Event) -> list[int]:
-    """One client sending pathological documents in a loop until told to stop."""
+async def _attack(url: str, answered: asyncio.Event, stop: asyncio.Event) -> list[int]:
+    """One client sending pathological documents in a loop until told to stop; `answered` is set
+    once the server has answered the first, so the readers start while it is under attack."""
     statuses = []
     async with httpx.AsyncClient(base_url=url, timeout=60, headers=MODERN) as client:
         while not stop.is_set():
             for body in ATTACKS:
                 statuses.append((await client.post("/graphql", json=body)).status_code)
+                answered.set()
     return statuses
 
 
@@ -228,10 +230,10 @@ async def test_other_clients_are_answered_within_a_second_during_an_attack(
     }
     latencies = []
     with live_server(env) as url:
-        stop = asyncio.Event()
-        attacker = asyncio.create_task(_attack(url, stop))
+        answered, stop = asyncio.Event(), asyncio.Event()
+        attacker = asyncio.create_task(_attack(url, answered, stop))
         async with httpx.AsyncClient(base_url=url, timeout=60) as reader:
-            await asyncio.sleep(0.5)
+            await answered.wait()
             for n in range(30):
                 started = time.perf_counter()
                 response = await reader.post(

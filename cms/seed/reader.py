@@ -34,12 +34,11 @@ def documents(folder: str) -> list[Document]:
         (entry for entry in (CONTENT / folder).iterdir() if entry.name.endswith(".md")),
         key=lambda entry: entry.name,
     )
-    return [
-        _document(f"{folder}/{entry.name}", entry.read_text(encoding="utf-8")) for entry in entries
-    ]
+    return [parse(f"{folder}/{entry.name}", entry.read_text(encoding="utf-8")) for entry in entries]
 
 
-def _document(path: str, text: str) -> Document:
+def parse(path: str, text: str) -> Document:
+    """A story file's key, front matter and body; a malformed one is refused naming `path`."""
     prefix, _, key = path.rpartition("/")[2].removesuffix(".md").partition("-")
     if not (prefix.isdigit() and key):
         raise ValueError(f"{path}: name it NNN-<key>.md, the number giving its place in the list")

@@ -13,7 +13,7 @@ from cms.services.slugs import slugify
 
 
 def story_from(document: Document) -> Story:
-    """A story from its file; a misspelt or missing field names the file."""
+    """A story from its file; a misspelt or missing field is refused naming the story."""
     meta = dict(document.meta)
     try:
         return Story(

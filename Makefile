@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# Test processes (pytest-xdist): `auto` is one per core; `make test TEST_WORKERS=0` runs in one.
+TEST_WORKERS ?= auto
 
 .PHONY: demo test lint bench
 
@@ -16,7 +18,7 @@ demo: $(BIN)/cms  ## Serve the demo newsroom on SQLite; GraphiQL at http://127.0
 	$(BIN)/cms serve --demo
 
 test: $(BIN)/cms  ## Run the test suite (also on PostgreSQL when CMS_TEST_POSTGRES_URL is set)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --durations=20
 
 lint: $(BIN)/cms
 	$(BIN)/ruff check .

@@ -1,17 +1,20 @@
-"""Fuzz the GraphQL API: `python -m bench.fuzz [--seconds 120] [--seed N] [--database-url URL]`.
+"""Fuzz the GraphQL API:
+`python -m bench.fuzz [--seconds 120 | --examples N] [--seed N] [--database-url URL]`.
 
 Starts our server with production settings on a fresh database seeded with the demo newsroom,
-signs in an author, an editor and an admin, then for the given time sends queries and mutations
-that hypothesis-graphql generates from `schema/schema.graphql`, each as one of those or
-anonymously. A server error is an HTTP 5xx, an answer that is not a GraphQL JSON response, an
-error without a message or with the masked "Unexpected error." (an unhandled exception in our
-code: its traceback is in the server log), no answer, or a crash. Each distinct one is printed
-with the document and variables that reproduce it; the run exits non-zero if there was any.
+signs in an author, an editor and an admin, then for the given time (or for a fixed number of
+operations, which with a seed repeats the same run on any machine, however busy) sends queries
+and mutations that hypothesis-graphql generates from `schema/schema.graphql`, each as one of
+those or anonymously. A server error is an HTTP 5xx, an answer that is not a GraphQL JSON
+response, an error without a message or with the masked "Unexpected error." (an unhandled
+exception in our code: its traceback is in the server log), no answer, or a crash. Each distinct
+one is printed with the document and variables that reproduce it; the run exits non-zero if
+there was any.
 
 Why hypothesis-graphql rather than schemathesis: schemathesis 4 drives hypothesis-graphql
 through its own engine (CLI or pytest plugin), whose checks and time limits are its own; here we
-need our own verdict (the masked message), four callers, a time bound and a live pool of real
-ids, which is a few lines around hypothesis-graphql's strategies.
+need our own verdict (the masked message), four callers, a time or count bound and a live pool
+of real ids, which is a few lines around hypothesis-graphql's strategies.
 """
 
 import argparse
@@ -66,7 +69,7 @@ LOGIN = """mutation Login($email: String!, $password: String!) {
 
 
 class TimeUp(Exception):
-    """Ends Hypothesis's loop once the time is spent (or the server is gone)."""
+    """Ends Hypothesis's loop once the time or the examples are spent (or the server is gone)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +123,7 @@ class Run:
     refusals: Counter[str] = field(default_factory=Counter)
     failures: list[Failure] = field(default_factory=list)
     crashed: bool = False
+    seconds: float = 0.0
 
     def sign_in(self, caller: str) -> None:
         email, password = self.passwords[caller]
@@ -164,10 +168,18 @@ class Run:
         if token and "logout" in document.root_fields:
             self.sign_in(caller)
 
-    def fuzz(self, seconds: float, seed_value: int) -> None:
-        """Send generated operations until `seconds` have passed."""
-        deadline = time.monotonic() + seconds
+    def operations(self) -> int:
+        return sum(self.sent[caller] for caller in CALLERS)
+
+    def fuzz(self, seconds: float | None, examples: int | None, seed_value: int) -> None:
+        """Send generated operations until `seconds` have passed or `examples` were sent."""
+        deadline = time.monotonic() + seconds if seconds is not None else None
         documents = self.documents
+
+        def done() -> bool:
+            if examples is not None and self.operations() >= examples:
+                return True
+            return deadline is not None and time.monotonic() >= deadline
 
         @seed(seed_value)
         @settings(
@@ -184,7 +196,7 @@ class Run:
             kind = data.draw(st.sampled_from(["query", "mutation"]), label="kind")
             ast = data.draw(documents.queries if kind == "query" else documents.mutations)
             rng = random.Random(data.draw(st.integers(0, 2**63), label="rng"))
-            if self.crashed or time.monotonic() >= deadline:
+            if self.crashed or done():
                 raise TimeUp
             self.send(caller, documents.finish(ast, rng), kind)
 
@@ -254,7 +266,7 @@ def _report(run: Run, args: argparse.Namespace, database: str) -> None:
     callers = ", ".join(f"{caller} {run.sent[caller]}" for caller in CALLERS)
     print(f"\n`python -m bench.fuzz {' '.join(sys.argv[1:])}` on {database}, production settings:")
     print(f"  seed:            {args.seed}")
-    print(f"  operations sent: {sum(run.sent[c] for c in CALLERS)} in {args.seconds:.0f} s")
+    print(f"  operations sent: {run.operations()} in {run.seconds:.0f} s")
     print(f"  by kind:         query {run.sent['query']}, mutation {run.sent['mutation']}")
     print(f"  by caller:       {callers}")
     print(f"  by status:       {statuses}")
@@ -266,10 +278,14 @@ def _report(run: Run, args: argparse.Namespace, database: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=120.0, help="how long to fuzz")
+    budget = parser.add_mutually_exclusive_group()
+    budget.add_argument("--seconds", type=float, help="how long to fuzz (default: 120)")
+    budget.add_argument("--examples", type=int, help="how many operations to send, however long")
     parser.add_argument("--seed", type=int, default=None, help="Hypothesis seed; random if unset")
     parser.add_argument("--database-url", help="an empty database; default: a fresh SQLite file")
     args = parser.parse_args()
+    if args.seconds is None and args.examples is None:
+        args.seconds = 120.0
     args.seed = random.randrange(2**32) if args.seed is None else args.seed
     LOG.parent.mkdir(parents=True, exist_ok=True)
     LOG.write_bytes(b"")
@@ -284,7 +300,9 @@ def main() -> None:
                 for caller in passwords:
                     run.sign_in(caller)
                 run.harvest()
-                run.fuzz(args.seconds, args.seed)
+                started = time.monotonic()
+                run.fuzz(args.seconds, args.examples, args.seed)
+                run.seconds = time.monotonic() - started
         finally:
             server.stop()
     _report(run, args, re.split(r"[+:]", settings.database_url)[0])

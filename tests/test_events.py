@@ -28,11 +28,16 @@ mutation P($id: String!) { publishArticle(input: {id: $id}) { errors { message }
 """
 
 
+MARKER = Event(Topic.LIVE_STREAM_CHANGED, stream_id=0)
+"""Sent by a test itself: the bus delivers in order, so once it arrives, all sent before it has."""
+
+
 class Listener:
     """Collects what a bus delivers from the moment it is created."""
 
     def __init__(self, bus: EventBus) -> None:
         self.events: list[Event] = []
+        self._bus = bus
         self._stream = bus.subscribe()
         self._task = asyncio.ensure_future(self._collect())
 
@@ -47,6 +52,14 @@ class Listener:
     async def wait_for(self, count: int) -> list[Event]:
         await until(lambda: len(self.events) >= count, what=f"{count} event(s)")
         return self.events
+
+    async def heard_so_far(self) -> list[Event]:
+        """Every event published before this call, once delivered (no time window to guess)."""
+        self._bus.publish(MARKER)
+        await until(lambda: MARKER in self.events, what="the marker event")
+        heard = self.events[: self.events.index(MARKER)]
+        self.events.remove(MARKER)
+        return heard
 
     async def close(self) -> None:
         self._task.cancel()
@@ -74,8 +87,7 @@ async def test_an_event_goes_out_only_when_its_transaction_commits(
     listener = await Listener(bus).ready()
     async with evented() as session:
         emit(session, Event(Topic.LIVE_STREAM_CHANGED, stream_id=1))
-        await asyncio.sleep(0.05)
-        before = list(listener.events)
+        before = await listener.heard_so_far()
         await session.commit()
 
     assert before == []
@@ -97,8 +109,7 @@ async def test_a_rolled_back_event_is_never_published(
         await session.execute(text("SELECT 1"))
         emit(session, Event(Topic.LIVE_STREAM_CHANGED, stream_id=2))
 
-    await asyncio.sleep(0.05)
-    assert listener.events == []
+    assert await listener.heard_so_far() == []
     await listener.close()
 
 
@@ -142,8 +153,7 @@ async def test_the_scheduler_announces_what_it_publishes_and_expires_once(
     await scheduling.run_once(evented)
     await scheduling.run_once(evented)
 
-    events = await listener.wait_for(2)
-    await asyncio.sleep(0.05)
+    events = await listener.heard_so_far()
     assert sorted((e.topic, e.article) for e in events) == sorted(
         [
             (Topic.ARTICLE_PUBLISHED, due.public_id),
@@ -173,7 +183,7 @@ async def test_a_programme_starting_is_announced_once_across_workers(
         ]
 
     assert (before, started) == (0, [1, 0])
-    assert await listener.wait_for(1) == [Event(Topic.LIVE_STREAM_CHANGED, stream_id=tv.id)]
+    assert await listener.heard_so_far() == [Event(Topic.LIVE_STREAM_CHANGED, stream_id=tv.id)]
     await listener.close()
 
 

@@ -18,6 +18,7 @@ from cms.settings import Settings
 from cms.web.app import create_app
 from tests.builders import make_article, make_user
 from tests.conftest import Gql
+from tests.polling import until
 
 FEED = "query Feed { articles(first: 50) { edges { node { publicId title publishedAt } } } }"
 SCHEDULE = """
@@ -266,10 +267,12 @@ async def test_the_apps_background_scheduler_publishes_due_articles_on_its_own(
     async with app.router.lifespan_context(app):
         due = await _scheduled(session, "Due", datetime.now(UTC) - timedelta(seconds=1))
         await session.commit()
-        deadline = asyncio.get_running_loop().time() + 3
-        feed = await _feed(gql)
-        while not feed and asyncio.get_running_loop().time() < deadline:
-            await asyncio.sleep(0.05)
-            feed = await _feed(gql)
+        feed: list[dict[str, Any]] = []
+
+        async def published() -> bool:
+            feed[:] = await _feed(gql)
+            return bool(feed)
+
+        await until(published, what="the background scheduler publishing the due article")
 
     assert [article["publicId"] for article in feed] == [due.public_id]

@@ -2,12 +2,15 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from cms.models import Article, ArticleStatus, Category, Media
 from cms.seed import seed_demo
+from cms.seed.articles import story_from
+from cms.seed.reader import CONTENT, parse
 from cms.settings import Settings
 from tests.conftest import Gql
 
@@ -138,3 +141,16 @@ async def test_demo_times_are_fresh(session: AsyncSession, settings: Settings) -
 
     assert newest is not None
     assert now - timedelta(days=1) < newest.replace(tzinfo=UTC) <= now
+
+
+def test_a_story_file_with_a_misspelt_field_is_refused_by_name() -> None:
+    text = (CONTENT / "articles" / "001-ka-lari-rate.md").read_text(encoding="utf-8")
+    misspelt = parse("articles/001-ka-lari-rate.md", text.replace("desk =", "dsk ="))
+
+    with pytest.raises(ValueError, match=r"'ka-lari-rate'.*'dsk'"):
+        story_from(misspelt)
+
+
+def test_a_story_file_without_its_front_matter_fence_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match=r"articles/007-draft\.md: the front matter"):
+        parse("articles/007-draft.md", 'title = "A draft"\n\nText.\n')

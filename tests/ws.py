@@ -29,13 +29,22 @@ class GraphQLSocket:
     async def send(self, message: dict[str, Any] | str) -> None:
         await self.connection.send(message if isinstance(message, str) else json.dumps(message))
 
-    async def receive(self, within: float = 5.0) -> dict[str, Any]:
+    async def receive(self, within: float = 30.0) -> dict[str, Any]:
         """The next message other than a ping, within `within` seconds."""
         async with asyncio.timeout(within):
             while True:
                 message: dict[str, Any] = json.loads(await self.connection.recv())
                 if message["type"] != "ping":
                     return message
+                self.pings += 1
+                await self.send({"type": "pong"})
+
+    async def pinged(self, times: int, within: float = 30.0) -> None:
+        """Answer the server's pings until it has sent `times` of them; any other message fails."""
+        async with asyncio.timeout(within):
+            while self.pings < times:
+                message: dict[str, Any] = json.loads(await self.connection.recv())
+                assert message["type"] == "ping", message
                 self.pings += 1
                 await self.send({"type": "pong"})
 
@@ -60,8 +69,8 @@ class GraphQLSocket:
         await self.send({"id": id, "type": "subscribe", "payload": payload})
 
     async def close_code(self) -> int | None:
-        """Wait (5 s at most) for the server to close the socket; the close code it sent."""
-        async with asyncio.timeout(5.0):
+        """Wait (30 s at most) for the server to close the socket; the close code it sent."""
+        async with asyncio.timeout(30.0):
             await self.connection.wait_closed()
         return self.connection.close_code
 

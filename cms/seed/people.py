@@ -1,8 +1,12 @@
-"""Who writes the demo stories, and the desks and wires they are attributed to."""
+"""Who writes the demo stories, and the desks and wires they are attributed to.
+
+Their names, bios and addresses are in `content/people.toml`.
+"""
 
 from dataclasses import dataclass
 
 from cms.models import Role
+from cms.seed.reader import collection
 
 EMAIL_DOMAIN = "newsroom.example"
 
@@ -33,59 +37,8 @@ class Desk:
         return f"{self.names[locale]} {verb}."
 
 
-AUTHORS: tuple[AuthorSeed, ...] = (
-    AuthorSeed(
-        "nino.beridze",
-        "Nino Beridze",
-        Role.EDITOR,
-        "Economics editor. Covers the National Bank, public finances and the lari, and runs the "
-        "morning markets briefing.",
-    ),
-    AuthorSeed(
-        "giorgi.kapanadze",
-        "Giorgi Kapanadze",
-        Role.AUTHOR,
-        "Energy and infrastructure reporter: hydropower, ports, railways and the transit trade "
-        "between the Black Sea and the Caspian.",
-    ),
-    AuthorSeed(
-        "ana.lomidze",
-        "Ana Lomidze",
-        Role.AUTHOR,
-        "Writes about technology, startups and tourism, and hosts the weekly founders' interview "
-        "on TV Live.",
-    ),
+_TABLES = collection("people")
+AUTHORS: tuple[AuthorSeed, ...] = tuple(
+    AuthorSeed(**(table | {"role": Role(table["role"])})) for table in _TABLES["author"]
 )
-
-DESKS: tuple[Desk, ...] = (
-    Desk(
-        "business",
-        {"ka": "ნიუსრუმის ბიზნეს განყოფილება", "en": "Newsroom Business Desk"},
-        "https://newsroom.example/desks/business",
-    ),
-    Desk(
-        "markets",
-        {"ka": "ნიუსრუმის ფინანსური განყოფილება", "en": "Newsroom Markets Desk"},
-        "https://newsroom.example/desks/markets",
-    ),
-    Desk(
-        "politics",
-        {"ka": "ნიუსრუმის პოლიტიკური განყოფილება", "en": "Newsroom Politics Desk"},
-        "https://newsroom.example/desks/politics",
-    ),
-    Desk(
-        "regions",
-        {"ka": "ნიუსრუმის რეგიონული ბიურო", "en": "Newsroom Regional Bureau"},
-        "https://newsroom.example/desks/regions",
-    ),
-    Desk(
-        "technology",
-        {"ka": "ნიუსრუმის ტექნოლოგიების განყოფილება", "en": "Newsroom Technology Desk"},
-        "https://newsroom.example/desks/technology",
-    ),
-    Desk(
-        "wire",
-        {"ka": "შავი ზღვის სავაჭრო სააგენტო", "en": "Black Sea Trade Wire"},
-        "https://blacksea-wire.example/stories",
-    ),
-)
+DESKS: tuple[Desk, ...] = tuple(Desk(**table) for table in _TABLES["desk"])

@@ -3,7 +3,8 @@ test session: the plan tests need the row counts and their spread, not 600-word 
 
 Everything the planner weighs is as in `bench.rows`: categories with children, ~3 tags an
 article, locales 70/30, distinct publish times over three years with ids shuffled against them,
-drafts holding the newest times, one cover each. Bodies are a sentence, so the full-text index
+drafts holding the newest times, one cover and
+one of 40 authors each. Bodies are a sentence, so the full-text index
 still has words to find. Around them: three days of view buckets per article (the window "most
 read" sums) and two channels with an hourly programme from two years ago to next week.
 Rows go in through Core `executemany` in large chunks in one transaction.
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bench import lorem, rows
 from cms.models import (
     Article,
+    ArticleAuthor,
     ArticleStatus,
     ArticleTag,
     ArticleViewBucket,
@@ -30,9 +32,11 @@ from cms.models import (
     Media,
     ProgrammeSlot,
     Tag,
+    User,
 )
 
 CHUNK = 5_000
+AUTHORS = 40
 SEED = 20_250_601
 Row = dict[str, Any]
 
@@ -106,6 +110,8 @@ def _articles(rng: random.Random, size: rows.Size, today: date) -> Iterator[tupl
         row["category_id"] = (n % size.categories) + 1 if draft else rng.randint(1, size.categories)
         yield "media", _cover(article_id, moment)
         yield "article", row
+        author = {"article_id": article_id, "user_id": article_id % AUTHORS + 1, "position": 0}
+        yield "article_author", author
         for position, tag_id in enumerate(rng.sample(range(1, size.tags + 1), 3)):
             yield "article_tag", {"article_id": article_id, "tag_id": tag_id, "position": position}
         if not draft:
@@ -151,6 +157,7 @@ TABLES = {
     "media": _table(Media),
     "article": _table(Article),
     "article_tag": _table(ArticleTag),
+    "article_author": _table(ArticleAuthor),
     "bucket": _table(ArticleViewBucket),
     "live_stream": _table(LiveStream),
     "slot": _table(ProgrammeSlot),
@@ -176,5 +183,10 @@ async def load(connection: AsyncConnection, size_name: str, now: datetime) -> No
     rng = random.Random(SEED)
     await connection.execute(insert(_table(Category)), rows.categories(rng, size))
     await connection.execute(insert(_table(Tag)), rows.tags(rng, size))
+    authors = [
+        {"id": n, "email": f"author{n}@news.example", "display_name": f"Author {n}"}
+        for n in range(1, AUTHORS + 1)
+    ]
+    await connection.execute(insert(_table(User)), authors)
     await _insert_all(connection, _articles(rng, size, now.astimezone(UTC).date()))
     await _insert_all(connection, _programme(now))

@@ -148,19 +148,25 @@ def _newest_first(query: Select[Any], filters: ArticleFilter) -> Select[Any]:
     return query.order_by(moment.desc(), col(Article.id).desc())
 
 
-def _page_ids(filters: ArticleFilter, viewer: Viewer, after: FeedKey | None, limit: int) -> Any:
+def _page_ids(
+    filters: ArticleFilter, viewer: Viewer, after: FeedKey | None, limit: int, dialect: str
+) -> Any:
     """The ids of a page over several categories (a category and those below it): one index
     range per category, merged in order, so no category is read further than the page. With
     `category_id IN (…)` a database either sorts every article of the categories or walks the
-    whole feed filtering by category."""
+    whole feed filtering by category. PostgreSQL gets a LIMIT per category, without which it
+    may sort whole categories; SQLite's merge stops early by itself, and would sort each
+    limited arm again."""
     assert filters.category_ids is not None
     moment = col(getattr(Article, filters.order.value))
-    arms = [
-        _after(
+    arms = []
+    for category_id in filters.category_ids:
+        arm = _after(
             feed_query(viewer, replace(filters, category_ids=(category_id,))), filters, after
         ).with_only_columns(col(Article.id).label("id"), moment.label("moment"))
-        for category_id in filters.category_ids
-    ]
+        if dialect == "postgresql":
+            arm = _newest_first(arm, filters).limit(limit).subquery().select()
+        arms.append(arm)
     merged = union_all(*arms)
     columns = merged.selected_columns
     return merged.order_by(columns.moment.desc(), columns.id.desc()).limit(limit).subquery()
@@ -179,7 +185,8 @@ async def feed_page(
     bodies (most of an article's bytes, which lists rarely show) stay unread, and reading
     one raises rather than sending a statement per article."""
     if filters.category_ids is not None and len(filters.category_ids) > 1:
-        ids = _page_ids(filters, viewer, after, first + 1)
+        dialect = session.get_bind().dialect.name
+        ids = _page_ids(filters, viewer, after, first + 1, dialect)
         # The page's few rows are put in order here: an ORDER BY over the join would make
         # SQLite sort them in a temporary B-tree, which reads as a table sort in a plan.
         query = select(Article).join(ids, ids.c.id == col(Article.id))

@@ -159,9 +159,9 @@ def _page_ids(
     limited arm again."""
     assert filters.category_ids is not None
     moment = col(getattr(Article, filters.order.value))
-    arms = []
+    arms: list[Select[*tuple[Any, ...]]] = []
     for category_id in filters.category_ids:
-        arm = _after(
+        arm: Select[*tuple[Any, ...]] = _after(
             feed_query(viewer, replace(filters, category_ids=(category_id,))), filters, after
         ).with_only_columns(col(Article.id).label("id"), moment.label("moment"))
         if dialect == "postgresql":
@@ -184,6 +184,7 @@ async def feed_page(
     """Up to `first` articles after `after`, and whether more follow. Without `bodies`, the
     bodies (most of an article's bytes, which lists rarely show) stay unread, and reading
     one raises rather than sending a statement per article."""
+    query: Select[Article]
     if filters.category_ids is not None and len(filters.category_ids) > 1:
         dialect = session.get_bind().dialect.name
         ids = _page_ids(filters, viewer, after, first + 1, dialect)
@@ -243,7 +244,7 @@ _OTHER_TAG = aliased(ArticleTag)
 _SOURCE = aliased(Article)
 
 
-def _related_ids(viewer: Viewer, source_id: int, per_article: int) -> Select[Any]:
+def _related_ids(viewer: Viewer, source_id: int, per_article: int) -> Select[*tuple[Any, ...]]:
     """Walk the source's category newest first through its feed index and keep the articles
     that share a tag with it (one primary-key probe each), stopping at `per_article`. Starting
     from the tags instead reads every article of each tag and sorts them."""
@@ -262,11 +263,12 @@ def _related_ids(viewer: Viewer, source_id: int, per_article: int) -> Select[Any
     query = feed_query(viewer, ArticleFilter()).where(
         col(Article.category_id) == category, col(Article.id) != source_id, shares_a_tag
     )
-    return (
+    related: Select[*tuple[Any, ...]] = (
         _newest_first(query, ArticleFilter())
         .with_only_columns(col(Article.id).label("id"), literal(source_id).label("source_id"))
         .limit(per_article)
     )
+    return related
 
 
 async def related_by_shared_tags(

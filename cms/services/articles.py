@@ -7,11 +7,12 @@ story published while a reader scrolls does not shift the pages they have yet to
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Row, Select, and_, func, or_
+from sqlalchemy import Row, Select, func, literal, or_, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute, aliased, defer
 from sqlmodel import col, select
@@ -131,6 +132,46 @@ def feed_query(viewer: Viewer, filters: ArticleFilter) -> Select[Article]:
     return query
 
 
+def _after(
+    query: Select[Article], filters: ArticleFilter, after: FeedKey | None
+) -> Select[Article]:
+    """Keyset as one row-value comparison, which both databases turn into a range of the feed
+    index; the equivalent `a < x OR (a = x AND id < y)` is only a filter on PostgreSQL."""
+    if after is None:
+        return query
+    moment = col(getattr(Article, filters.order.value))
+    return query.where(tuple_(moment, col(Article.id)) < tuple_(after.moment, after.id))
+
+
+def _newest_first(query: Select[Any], filters: ArticleFilter) -> Select[Any]:
+    moment = col(getattr(Article, filters.order.value))
+    return query.order_by(moment.desc(), col(Article.id).desc())
+
+
+def _page_ids(
+    filters: ArticleFilter, viewer: Viewer, after: FeedKey | None, limit: int, dialect: str
+) -> Any:
+    """The ids of a page over several categories (a category and those below it): one index
+    range per category, merged in order, so no category is read further than the page. With
+    `category_id IN (…)` a database either sorts every article of the categories or walks the
+    whole feed filtering by category. PostgreSQL gets a LIMIT per category, without which it
+    may sort whole categories; SQLite's merge stops early by itself, and would sort each
+    limited arm again."""
+    assert filters.category_ids is not None
+    moment = col(getattr(Article, filters.order.value))
+    arms: list[Select[*tuple[Any, ...]]] = []
+    for category_id in filters.category_ids:
+        arm: Select[*tuple[Any, ...]] = _after(
+            feed_query(viewer, replace(filters, category_ids=(category_id,))), filters, after
+        ).with_only_columns(col(Article.id).label("id"), moment.label("moment"))
+        if dialect == "postgresql":
+            arm = _newest_first(arm, filters).limit(limit).subquery().select()
+        arms.append(arm)
+    merged = union_all(*arms)
+    columns = merged.selected_columns
+    return merged.order_by(columns.moment.desc(), columns.id.desc()).limit(limit).subquery()
+
+
 async def feed_page(
     *,
     session: AsyncSession,
@@ -143,16 +184,20 @@ async def feed_page(
     """Up to `first` articles after `after`, and whether more follow. Without `bodies`, the
     bodies (most of an article's bytes, which lists rarely show) stay unread, and reading
     one raises rather than sending a statement per article."""
-    moment = col(getattr(Article, filters.order.value))
-    query = feed_query(viewer, filters)
-    if after is not None:
-        query = query.where(
-            or_(moment < after.moment, and_(moment == after.moment, col(Article.id) < after.id))
-        )
-    query = query.order_by(moment.desc(), col(Article.id).desc()).limit(first + 1)
+    query: Select[Article]
+    if filters.category_ids is not None and len(filters.category_ids) > 1:
+        dialect = session.get_bind().dialect.name
+        ids = _page_ids(filters, viewer, after, first + 1, dialect)
+        # The page's few rows are put in order here: an ORDER BY over the join would make
+        # SQLite sort them in a temporary B-tree, which reads as a table sort in a plan.
+        query = select(Article).join(ids, ids.c.id == col(Article.id))
+    else:
+        query = _newest_first(_after(feed_query(viewer, filters), filters, after), filters)
+        query = query.limit(first + 1)
     if not bodies:
         query = query.options(*_WITHOUT_BODIES)
-    rows = (await session.execute(_with_category_and_cover(query))).all()
+    rows = list((await session.execute(_with_category_and_cover(query))).all())
+    rows.sort(key=lambda row: (getattr(row[0], filters.order.value), row[0].id), reverse=True)
     return Shown.of(rows[:first]), len(rows) > first
 
 
@@ -194,64 +239,56 @@ async def article_by_slug(
     return Shown.of((await session.execute(_with_category_and_cover(former))).all())
 
 
-# Built once: an alias builds a proxy of every column of its table the first time it is used.
-_RELATED_SOURCE = aliased(Article)
 _OWN_TAG = aliased(ArticleTag)
 _OTHER_TAG = aliased(ArticleTag)
+_SOURCE = aliased(Article)
+
+
+def _related_ids(viewer: Viewer, source_id: int, per_article: int) -> Select[*tuple[Any, ...]]:
+    """Walk the source's category newest first through its feed index and keep the articles
+    that share a tag with it (one primary-key probe each), stopping at `per_article`. Starting
+    from the tags instead reads every article of each tag and sorts them."""
+    own, other, source = _OWN_TAG, _OTHER_TAG, _SOURCE
+    shares_a_tag = (
+        select(other.article_id)
+        .where(
+            col(other.article_id) == col(Article.id),
+            col(other.tag_id).in_(
+                select(own.tag_id).where(col(own.article_id) == source_id).scalar_subquery()
+            ),
+        )
+        .exists()
+    )
+    category = select(source.category_id).where(col(source.id) == source_id).scalar_subquery()
+    query = feed_query(viewer, ArticleFilter()).where(
+        col(Article.category_id) == category, col(Article.id) != source_id, shares_a_tag
+    )
+    related: Select[*tuple[Any, ...]] = (
+        _newest_first(query, ArticleFilter())
+        .with_only_columns(col(Article.id).label("id"), literal(source_id).label("source_id"))
+        .limit(per_article)
+    )
+    return related
 
 
 async def related_by_shared_tags(
     *, session: AsyncSession, viewer: Viewer, article_ids: Sequence[int], per_article: int
 ) -> dict[int, list[Article]]:
     """For each article, the newest visible others of its category that share a tag with it,
-    in one statement for many articles."""
-    source, own, other = _RELATED_SOURCE, _OWN_TAG, _OTHER_TAG
-    pairs = (
-        select(
-            col(source.id).label("source_id"),
-            col(source.category_id).label("category_id"),
-            col(other.article_id).label("related_id"),
-        )
-        .join(own, col(own.article_id) == col(source.id))
-        .join(
-            other,
-            and_(col(other.tag_id) == col(own.tag_id), col(other.article_id) != col(source.id)),
-        )
-        .where(col(source.id).in_(article_ids))
-        .distinct()
-        .subquery()
-    )
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=pairs.c.source_id,
-            order_by=(col(Article.published_at).desc(), col(Article.id).desc()),
-        )
-        .label("rank")
-    )
-    # The ranking subquery carries ids only: a subquery of whole articles would make SQLAlchemy
-    # build a proxy of every column, for every request.
-    ranked = (
-        feed_query(viewer, ArticleFilter())
-        .join(
-            pairs,
-            and_(
-                pairs.c.related_id == col(Article.id),
-                pairs.c.category_id == col(Article.category_id),
-            ),
-        )
-        .with_only_columns(col(Article.id).label("id"), pairs.c.source_id, rank)
-        .subquery()
-    )
-    query = (
-        select(Article, ranked.c.source_id)
-        .join(ranked, ranked.c.id == col(Article.id))
-        .where(ranked.c.rank <= per_article)
-        .order_by(ranked.c.source_id, ranked.c.rank)
-    )
+    in one statement for many articles (one limited arm each)."""
+    if not article_ids:
+        return {}
+    arms = [
+        _related_ids(viewer, source_id, per_article).subquery().select()
+        for source_id in article_ids
+    ]
+    ids = union_all(*arms).subquery()
+    query = select(Article, ids.c.source_id).join(ids, ids.c.id == col(Article.id))
     grouped: dict[int, list[Article]] = defaultdict(list)
     for article, source_id in await session.execute(query):
         grouped[source_id].append(article)
+    for related in grouped.values():
+        related.sort(key=lambda article: (article.published_at, article.id), reverse=True)
     return grouped
 
 

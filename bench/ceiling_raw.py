@@ -65,7 +65,10 @@ _CATEGORY_FEED = f"""
     FROM article a LEFT JOIN media m ON m.id = a.cover_id
     WHERE a.category_id {{ids}} AND a.status = 'PUBLISHED' AND a.published_at IS NOT NULL
 """
-_AFTER = "AND (a.published_at < :after_at OR (a.published_at = :after_at AND a.id < :after_id))"
+# A row value, not `published_at < :at OR (published_at = :at AND id < :id)`: with the second
+# form SQLite merges two index ranges and sorts (7x slower at page 50) unless both `:at` are the
+# same parameter.
+_AFTER = "AND (a.published_at, a.id) < (:after_at, :after_id)"
 _ORDER = "ORDER BY a.published_at DESC, a.id DESC LIMIT :limit"
 CATEGORY_FEED_SQL = f"{_CATEGORY_FEED} {_ORDER}"
 CATEGORY_FEED_AFTER_SQL = f"{_CATEGORY_FEED} {_AFTER} {_ORDER}"

@@ -71,7 +71,7 @@ CATEGORY_FEED_SQL = (
 )
 CATEGORY_FEED_AFTER_SQL = (
     text(f"""{_CATEGORY_FEED}
-      AND (a.published_at < :after_at OR (a.published_at = :after_at AND a.id < :after_id))
+      AND (a.published_at, a.id) < (:after_at, :after_id)
       {_ORDER}""")
     .bindparams(_IDS, bindparam("after_at", type_=UTCDateTime))
     .columns(published_at=UTCDateTime)

@@ -1,18 +1,22 @@
 """Build the benchmark dataset: `python -m bench.dataset --database-url URL [--size S]`.
 
-Rows go in through Core bulk inserts in chunks, because the ORM unit of work would take minutes.
-A database that already holds the expected dataset is reused as it is.
+Rows go in through Core bulk inserts in chunks on SQLite, and through asyncpg's binary COPY on
+PostgreSQL (size S in seconds rather than the minute and a half its inserts take), because the
+ORM unit of work would take minutes. A database that already holds the expected dataset is
+reused as it is.
 """
 
 import argparse
 import asyncio
+import enum
+import json
 import random
 import time
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import JSON, Table, func, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -40,8 +44,34 @@ def _chunks(items: Iterable[rows.Row], size: int = CHUNK) -> Iterator[list[rows.
 
 
 async def _insert(connection: AsyncConnection, table: str, items: Iterable[rows.Row]) -> None:
+    if connection.dialect.name == "postgresql":
+        await _copy(connection, _TABLES[table], list(items))
+        return
     for chunk in _chunks(items):
         await connection.execute(insert(_TABLES[table]), chunk)
+
+
+def _copy_value(value: object, as_json: bool) -> object:
+    """What SQLAlchemy would bind: JSON as text, enums as their value."""
+    if as_json:
+        return json.dumps(value)
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+async def _copy(connection: AsyncConnection, table: Table, items: list[rows.Row]) -> None:
+    """COPY the rows in the caller's transaction, through the asyncpg connection under it."""
+    if not items:
+        return
+    names = list(items[0])
+    as_json = [isinstance(table.c[name].type, JSON) for name in names]
+    records = [
+        tuple(_copy_value(row[name], j) for name, j in zip(names, as_json, strict=True))
+        for row in items
+    ]
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    assert driver is not None
+    await driver.copy_records_to_table(table.name, records=records, columns=names)
 
 
 async def _advance_sequences(connection: AsyncConnection) -> None:
@@ -70,6 +100,8 @@ async def generate(connection: AsyncConnection, size: rows.Size, seed: int) -> N
         if len(articles) == CHUNK:
             await _flush(connection, covers, articles, links)
     await _flush(connection, covers, articles, links)
+    if connection.dialect.name == "postgresql":
+        await _advance_sequences(connection)
 
 
 async def _flush(
@@ -97,8 +129,6 @@ async def ensure_dataset(engine: AsyncEngine, size_name: str = "S", seed: int = 
         raise SystemExit(f"The database holds {count} other articles; give an empty database.")
     async with engine.begin() as connection:
         await generate(connection, size, seed)
-        if engine.dialect.name == "postgresql":
-            await _advance_sequences(connection)
     async with engine.connect() as connection:
         await connection.execute(text("ANALYZE"))
         await connection.commit()

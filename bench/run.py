@@ -1,8 +1,8 @@
 """The driver: `python -m bench.run [--duration 15] [--connections 16,64] [--workers 1,2]`.
 
 Builds or reuses the dataset, rehearses the operations in process (cursors, statement counts),
-starts our server and both ceilings, checks every answer, then measures each operation with wrk:
-bytes ceiling, SQL ceiling, then ours, at each worker and connection count.
+starts our server and the three ceilings, checks every answer, then measures each operation with
+wrk: bytes ceiling, raw ceiling, engine ceiling, then ours, at each worker and connection count.
 """
 
 import argparse
@@ -16,13 +16,15 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]
 import httpx
 import orjson
+from sqlalchemy.engine import make_url
 
-from bench import checks, dataset, inprocess, wrk
+from bench import checks, dataset, inprocess, report, wrk
 from bench.operations import Operation
 from bench.processes import ROOT, Server
-from bench.report import BYTES, CACHED, OURS, SQL, Measurement, ceiling_table, table
+from bench.report import BYTES, CACHED, OURS, RAW, SQL, Measurement
 from bench.rows import SIZES
 from cms.db import create_engine
 from cms.settings import Settings
@@ -72,10 +74,20 @@ async def _check(settings: Settings, answers: dict[str, Any], chosen: checks.Sam
         await engine.dispose()
 
 
-def _fetch(url: str, operation: Operation) -> bytes:
+def _get(url: str, operation: Operation) -> httpx.Response:
     response = httpx.get(f"{url}?{operation.persisted_query_string()}", timeout=30)
     response.raise_for_status()
-    return response.content
+    return response
+
+
+def _fetch(url: str, operation: Operation) -> bytes:
+    return _get(url, operation).content
+
+
+def _path(response: httpx.Response) -> str:
+    """Which execution path served it, as the server's `X-Execution` header says."""
+    path: str = response.headers.get("x-execution", "interpreted")
+    return path
 
 
 def _register(ops: list[Operation]) -> Path:
@@ -98,13 +110,16 @@ def _running(*servers: Server) -> Iterator[None]:
 
 
 def _verify_ceilings(
-    ops: list[Operation], ours: dict[str, bytes], bytes_url: str, sql_url: str
+    ops: list[Operation], ours: dict[str, bytes], bytes_url: str, raw_url: str, sql_url: str
 ) -> None:
-    """Both ceilings must answer what we answer: bytes exactly, SQL as equal JSON."""
+    """The ceilings must answer what we answer: the bytes and raw ceilings our very bytes, the
+    engine ceiling equal JSON."""
     for op in ops:
         checks.expect(_fetch(f"{bytes_url}/{op.name}", op) == ours[op.name], f"bytes {op.name}")
+        raw = _fetch(f"{raw_url}/{op.kind}", op)
+        checks.expect(raw == ours[op.name], f"raw ceiling differs on {op.name}")
         sql = orjson.loads(_fetch(f"{sql_url}/{op.kind}", op))
-        checks.expect(sql == orjson.loads(ours[op.name]), f"SQL ceiling differs on {op.name}")
+        checks.expect(sql == orjson.loads(ours[op.name]), f"engine ceiling differs on {op.name}")
 
 
 def _measure(
@@ -123,22 +138,30 @@ def _bench_workers(
     settings: Settings,
     chosen: checks.Samples,
     args: argparse.Namespace,
+    paths: dict[tuple[str, str], str],
 ) -> list[Measurement]:
+    """Measure every target at `workers`; `paths` gets the execution path of our answers."""
     env = server_env(settings) | {"CMS_PERSISTED_QUERIES_DIR": str(_register(ops))}
     responses = DATA / "responses.json"
     ours = Server(OURS, "cms.web.app:create_app", workers, env | {"CMS_RESPONSE_CACHE_BYTES": "0"})
     cached = Server(CACHED, "cms.web.app:create_app", workers, env)
     sql = Server(SQL, "bench.ceiling:sql_app", workers, env)
-    raw = Server(
+    raw = Server(RAW, "bench.ceiling:raw_app", workers, env)
+    plain = Server(
         BYTES, "bench.ceiling:bytes_app", workers, env | {"BENCH_RESPONSES": str(responses)}
     )
     results = []
-    with _running(ours, cached, sql):
-        answers = {op.name: _fetch(f"{ours.url}/graphql", op) for op in ops}
+    with _running(ours, cached, raw, sql):
+        answered = {op.name: _get(f"{ours.url}/graphql", op) for op in ops}
+        answers = {name: response.content for name, response in answered.items()}
+        for op in ops:
+            paths[(op.name, OURS)] = _path(answered[op.name])
+            _get(f"{cached.url}/graphql", op)
+            paths[(op.name, CACHED)] = _path(_get(f"{cached.url}/graphql", op))
         asyncio.run(_check(settings, {k: json.loads(v) for k, v in answers.items()}, chosen))
         responses.write_text(json.dumps({k: v.decode() for k, v in answers.items()}))
-        with _running(raw):
-            _verify_ceilings(ops, answers, raw.url, sql.url)
+        with _running(plain):
+            _verify_ceilings(ops, answers, plain.url, raw.url, sql.url)
             print(f"Answers checked ({workers} worker(s)); measuring.", flush=True)
             for connections in args.connections:
                 for op in ops:
@@ -146,7 +169,8 @@ def _bench_workers(
                         continue
                     query = op.persisted_query_string()
                     for server, path in (
-                        (raw, op.name),
+                        (plain, op.name),
+                        (raw, op.kind),
                         (sql, op.kind),
                         (ours, "graphql"),
                         (cached, "graphql"),
@@ -186,10 +210,27 @@ def _arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
+async def _create_postgres_database(url: str) -> None:
+    """Create the PostgreSQL database the run names unless it exists (on the same server)."""
+    target = make_url(url)
+    admin = target.set(drivername="postgresql", database="postgres")
+    connection = await asyncpg.connect(admin.render_as_string(hide_password=False))
+    try:
+        if not await connection.fetchval(
+            "SELECT 1 FROM pg_database WHERE datname = $1", target.database
+        ):
+            await connection.execute(f'CREATE DATABASE "{target.database}"')
+    finally:
+        await connection.close()
+
+
 def main() -> None:
     args = _arguments()
     DATA.mkdir(parents=True, exist_ok=True)
     url = args.database_url or f"sqlite+aiosqlite:///{DATA / f'bench_{args.size}.db'}"
+    backend = url.split(":", 1)[0]
+    if backend.startswith("postgresql"):
+        asyncio.run(_create_postgres_database(url))
     settings = production_settings(url)
     chosen = asyncio.run(prepare(settings, args.size))
     ops, statements = asyncio.run(
@@ -197,17 +238,25 @@ def main() -> None:
             settings, chosen.article_slug, chosen.article_locale, chosen.category_slug
         )
     )
+    paths: dict[tuple[str, str], str] = {}
     results = [
         measurement
         for workers in args.workers
-        for measurement in _bench_workers(workers, ops, settings, chosen, args)
+        for measurement in _bench_workers(workers, ops, settings, chosen, args, paths)
     ]
-    backend = url.split(":", 1)[0]
+    report.save(DATA / f"results-{backend}-{args.size}.json", args.size, results)
+    sizes = {
+        size: saved
+        for size in SIZES
+        if (saved := report.load(DATA / f"results-{backend}-{size}.json")) is not None
+    }
     print(f"\n`python -m bench.run {' '.join(sys.argv[1:])}`: dataset {args.size} on {backend}, ")
     print(
         f"Python {platform.python_version()}, {args.duration:g} s per run after {args.warmup:g} s"
     )
-    print(f"warm-up, wrk -t1.\n\n{table(results, statements)}\n\n{ceiling_table(results)}")
+    print(f"warm-up, wrk -t1.\n\n{report.table(results, statements, paths)}\n")
+    print(f"Ceilings in the same run:\n\n{report.ceiling_table(results)}\n")
+    print(f"Targets:\n\n{report.targets(results, sizes)}")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,8 @@ from cms.events import Event, Topic, emit
 from cms.models import LiveStream, LiveStreamStatus, Media, MediaKind, ProgrammeSlot
 from cms.models.columns import utcnow
 from cms.services import audit
-from cms.services.editorial import SLUG_PATTERN, EditorialContext
+from cms.services.article_slugs import SLUG_PATTERN
+from cms.services.editorial import EditorialContext
 from cms.services.lifecycle import EDITORS, Forbidden
 from cms.services.slugs import slugify
 from cms.settings import Settings

@@ -21,8 +21,9 @@ from cms.models import Article, ArticleStatus, Revision
 from cms.models.columns import utcnow
 from cms.services import audit
 from cms.services import programme as programme_service
-from cms.services.editorial import breaking_event, mark_stale, published_event
+from cms.services.editorial import mark_stale
 from cms.services.viewer import ANONYMOUS
+from cms.services.workflow import breaking_event, published_event
 
 logger = logging.getLogger(__name__)
 

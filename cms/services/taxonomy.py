@@ -11,8 +11,9 @@ from cms import invalidation
 from cms.errors import CmsError, NotFound
 from cms.models import Article, ArticleTag, Category, Tag
 from cms.services import audit
+from cms.services.article_slugs import SLUG_PATTERN
 from cms.services.categories import category_tree
-from cms.services.editorial import SLUG_PATTERN, EditorialContext, retried
+from cms.services.editorial import EditorialContext, retried
 from cms.services.lifecycle import EDITORS, Forbidden
 from cms.services.slugs import slugify
 

@@ -25,7 +25,7 @@ from cms.models import Article, ArticleTag, Revision, Tag, User
 from cms.models.columns import utcnow
 from cms.services import audit
 from cms.services.categories import category_tree
-from cms.services.lifecycle import Forbidden, check_can_read_history
+from cms.services.roles import Forbidden, check_can_read_history
 from cms.services.viewer import Viewer
 from cms.settings import Settings
 

@@ -22,7 +22,7 @@ from cms.models.columns import utcnow
 from cms.services import audit
 from cms.services.article_slugs import SLUG_PATTERN
 from cms.services.editorial import EditorialContext
-from cms.services.lifecycle import EDITORS, Forbidden
+from cms.services.roles import EDITORS, Forbidden
 from cms.services.slugs import slugify
 from cms.settings import Settings
 

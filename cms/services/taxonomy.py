@@ -14,7 +14,7 @@ from cms.services import audit
 from cms.services.article_slugs import SLUG_PATTERN
 from cms.services.categories import category_tree
 from cms.services.editorial import EditorialContext, retried
-from cms.services.lifecycle import EDITORS, Forbidden
+from cms.services.roles import EDITORS, Forbidden
 from cms.services.slugs import slugify
 
 

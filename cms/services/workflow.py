@@ -18,13 +18,8 @@ from cms.services.editorial import (
     revise,
     save,
 )
-from cms.services.lifecycle import (
-    EDITORS,
-    Forbidden,
-    Transition,
-    check_can_transition,
-    target_status,
-)
+from cms.services.lifecycle import Transition, target_status
+from cms.services.roles import EDITORS, Forbidden, check_can_transition
 
 SCHEDULE_MARGIN = timedelta(seconds=30)
 

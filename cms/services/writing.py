@@ -32,7 +32,7 @@ from cms.services.editorial import (
     save,
 )
 from cms.services.html import BodyFormat, prepare_body
-from cms.services.lifecycle import check_can_edit
+from cms.services.roles import check_can_edit
 from cms.services.slugs import slugify
 from cms.services.text import plain_text, reading_time_minutes
 

@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from cms.models import Article, ArticleStatus
+from cms.cache_tags import CacheTag
 
 CALLBACK_KEY = "cms.invalidate"
 PENDING_KEY = "cms.pending_tags"
@@ -19,24 +19,8 @@ PENDING_KEY = "cms.pending_tags"
 Invalidate = Callable[[set[str]], None]
 
 
-def touch(session: AsyncSession, tags: Iterable[str]) -> None:
+def touch(session: AsyncSession, tags: Iterable[CacheTag]) -> None:
     session.sync_session.info.setdefault(PENDING_KEY, set()).update(tags)
-
-
-def article_tags(article: Article, category_ids: Iterable[int], tag_ids: Iterable[int]) -> set[str]:
-    """Everything that shows this article: itself, and, once published, every list it can
-    appear in (its category's and every ancestor's, whose pages include sub-categories)."""
-    tags = {f"article:{article.public_id}", f"slug:{article.locale}:{article.slug}"}
-    if article.status != ArticleStatus.PUBLISHED:
-        return tags
-    tags |= {"feed:all", f"feed:locale:{article.locale}"}
-    if article.is_featured:
-        tags.add("feed:featured")
-    tags |= {f"feed:category:{category_id}" for category_id in category_ids}
-    tags |= {f"feed:tag:{tag_id}" for tag_id in tag_ids}
-    if article.translation_group:
-        tags.add(f"group:{article.translation_group}")
-    return tags
 
 
 @event.listens_for(Session, "after_commit")

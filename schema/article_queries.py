@@ -12,6 +12,7 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from cms import cache_tags
 from cms.errors import CmsError
 from cms.models import ArticleStatus as ArticleStatusEntity
 from cms.services import articles as article_service
@@ -94,7 +95,7 @@ class ArticleQueries:
     ) -> ArticleConnection:
         category_ids = tag_id = None
         if category is not None:
-            info.context.shows("categories")
+            info.context.shows(cache_tags.CATEGORIES)
             tree = await info.context.loaders.category_tree()
             if category not in tree.by_slug:
                 raise bad_input(f"No category with slug {category!r}; see `categories`.")
@@ -102,7 +103,7 @@ class ArticleQueries:
         if tag is not None:
             async with info.context.sessions() as session:
                 found = await category_service.tag_by_slug(session=session, slug=tag)
-            info.context.shows("tags")
+            info.context.shows(cache_tags.TAGS)
             if found is None:
                 raise bad_input(f"No tag with slug {tag!r}.")
             tag_id = found.id
@@ -140,7 +141,10 @@ class ArticleQueries:
         if (public_id is None) == (slug is None):
             raise bad_input("Give exactly one of `publicId` or `slug`.")
         chosen = checked_locale(info, locale) or info.context.settings.default_locale
-        info.context.shows(f"article:{public_id}" if public_id else f"slug:{chosen}:{slug}")
+        if slug is not None:
+            info.context.shows(cache_tags.article_slug(chosen, slug))
+        elif public_id is not None:
+            info.context.shows(cache_tags.article(public_id))
         viewer = info.context.viewer
         if preview_token is not None:
             named = preview_service.article_named_by(info.context.settings, preview_token)
@@ -164,7 +168,7 @@ class ArticleQueries:
             return None
         info.context.loaders.prime(shown)
         found = shown.articles[0]
-        info.context.shows(f"article:{found.public_id}")
+        info.context.shows(cache_tags.article(found.public_id))
         return Article.from_entity(found)
 
 

@@ -10,6 +10,7 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from cms import cache_tags
 from cms.models import Category as CategoryEntity
 from cms.models import Tag as TagEntity
 from cms.services import categories as category_service
@@ -62,7 +63,7 @@ class Category(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list["Category | None"]:
-        info.context.shows("categories")
+        info.context.shows(cache_tags.CATEGORIES)
         tree = await info.context.loaders.category_tree()
         found = [tree.by_id.get(i) if i is not None else None for i in _int_ids(node_ids)]
         return [cls.from_entity(c, None) if c is not None else None for c in found]
@@ -140,7 +141,7 @@ class Tag(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list["Tag | None"]:
         ids = _int_ids(node_ids)
-        info.context.shows("tags", *(f"tag:{i}" for i in ids if i is not None))
+        info.context.shows(cache_tags.TAGS, *(cache_tags.tag(i) for i in ids if i is not None))
         async with info.context.sessions() as session:
             found = await category_service.tags_by_ids(
                 session=session, ids=[i for i in ids if i is not None]

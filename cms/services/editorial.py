@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select, update
 
-from cms import invalidation
+from cms import cache_tags, invalidation
 from cms.errors import CmsError, NotFound
 from cms.models import Article, ArticleTag, Revision, Tag, User
 from cms.models.columns import utcnow
@@ -106,7 +106,7 @@ async def mark_stale(session: AsyncSession, article: Article) -> None:
     )
     invalidation.touch(
         session,
-        invalidation.article_tags(article, tree.with_ancestors(article.category_id), tag_ids),
+        cache_tags.showing_article(article, tree.with_ancestors(article.category_id), tag_ids),
     )
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select, update
 
-from cms import invalidation
+from cms import cache_tags, invalidation
 from cms.errors import CmsError, NotFound
 from cms.events import Event, Topic, emit
 from cms.models import LiveStream, LiveStreamStatus, Media, MediaKind, ProgrammeSlot
@@ -89,15 +89,11 @@ def require_editor(ec: EditorialContext) -> None:
         raise Forbidden("Only editors manage live streams, the programme and live blogs.")
 
 
-LIVE_TAG = "live"
-"""The cache tag of every response showing a stream or the programme."""
-
-
 def changed(session: AsyncSession, stream_id: int | None) -> None:
     """Once the transaction commits, tell `liveStreamChanged` subscribers and drop cached
     responses that show streams or the programme."""
     assert stream_id is not None
-    invalidation.touch(session, {LIVE_TAG})
+    invalidation.touch(session, {cache_tags.LIVE})
     emit(session, Event(Topic.LIVE_STREAM_CHANGED, stream_id=stream_id))
 
 

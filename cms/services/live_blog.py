@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from cms import invalidation
+from cms import cache_tags, invalidation
 from cms.errors import CmsError
 from cms.events import Event, Topic, emit
 from cms.models import Article, LiveBlogUpdate
@@ -61,7 +61,7 @@ async def add_update(
     ec.session.add(update)
     await ec.session.flush()
     audit.record(ec.session, ec.viewer, "live_blog.update", "article", article.id, entry=update.id)
-    invalidation.touch(ec.session, {f"article:{article.public_id}"})
+    invalidation.touch(ec.session, {cache_tags.article(article.public_id)})
     emit(
         ec.session,
         Event(

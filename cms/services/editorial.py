@@ -19,7 +19,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select, update
 
-from cms import cache_tags, invalidation
+from cms import cache_tags
+from cms.after_commit import invalidate
 from cms.errors import CmsError, NotFound
 from cms.models import Article, ArticleTag, Revision, Tag, User
 from cms.models.columns import utcnow
@@ -104,7 +105,7 @@ async def mark_stale(session: AsyncSession, article: Article) -> None:
     tag_ids = await session.scalars(
         select(ArticleTag.tag_id).where(col(ArticleTag.article_id) == article.id)
     )
-    invalidation.touch(
+    invalidate(
         session,
         cache_tags.showing_article(article, tree.with_ancestors(article.category_id), tag_ids),
     )

@@ -14,9 +14,10 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select, update
 
-from cms import cache_tags, invalidation
+from cms import cache_tags
+from cms.after_commit import emit, invalidate
 from cms.errors import CmsError, NotFound
-from cms.events import Event, Topic, emit
+from cms.events import Event, Topic
 from cms.models import LiveStream, LiveStreamStatus, Media, MediaKind, ProgrammeSlot
 from cms.models.columns import utcnow
 from cms.services import audit
@@ -93,7 +94,7 @@ def changed(session: AsyncSession, stream_id: int | None) -> None:
     """Once the transaction commits, tell `liveStreamChanged` subscribers and drop cached
     responses that show streams or the programme."""
     assert stream_id is not None
-    invalidation.touch(session, {cache_tags.LIVE})
+    invalidate(session, {cache_tags.LIVE})
     emit(session, Event(Topic.LIVE_STREAM_CHANGED, stream_id=stream_id))
 
 

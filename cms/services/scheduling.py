@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select, update
 
-from cms import cache_tags, invalidation
-from cms.events import emit
+from cms import cache_tags
+from cms.after_commit import emit, invalidate
 from cms.models import Article, ArticleStatus, Revision
 from cms.models.columns import utcnow
 from cms.services import audit
@@ -91,7 +91,7 @@ async def expire_breaking(*, session: AsyncSession, now: datetime | None = None)
         .execution_options(synchronize_session=False)
     )
     rows = expired.all()
-    invalidation.touch(session, {cache_tags.article(public_id) for public_id, _ in rows})
+    invalidate(session, {cache_tags.article(public_id) for public_id, _ in rows})
     for public_id, locale in rows:
         emit(session, breaking_event(public_id, locale))
     await session.commit()

@@ -4,8 +4,9 @@ and the events subscribers hear of them by."""
 from datetime import datetime, timedelta
 from typing import Any
 
+from cms.after_commit import emit
 from cms.errors import CmsError
-from cms.events import Event, Topic, emit
+from cms.events import Event, Topic
 from cms.models import Article
 from cms.models.columns import utcnow
 from cms.services import audit

@@ -11,7 +11,7 @@ answers as if the winner had come first: "slug taken", "already published", or a
 the title with the next free number.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -21,11 +21,12 @@ from sqlmodel import col, select, update
 
 from cms import cache_tags
 from cms.after_commit import invalidate
+from cms.cache_tags import CacheTag
 from cms.errors import CmsError, NotFound
 from cms.models import Article, ArticleTag, Revision, Tag, User
 from cms.models.columns import utcnow
 from cms.services import audit
-from cms.services.categories import category_tree
+from cms.services.categories import CategoryTree, category_tree
 from cms.services.roles import Forbidden, check_can_read_history
 from cms.services.viewer import Viewer
 from cms.settings import Settings
@@ -79,7 +80,6 @@ async def revise(ec: EditorialContext, article: Article, action: str) -> None:
     and the act in the audit log."""
     assert article.id is not None
     await ec.session.flush()
-    await mark_stale(ec.session, article)
     content = {name: getattr(article, name) for name in SNAPSHOT_FIELDS}
     content["status"] = article.status.value
     content["tags"] = await _tag_slugs(ec.session, article.id)
@@ -98,17 +98,35 @@ async def revise(ec: EditorialContext, article: Article, action: str) -> None:
     audit.record(ec.session, ec.viewer, action, "article", article.id, version=article.version)
 
 
-async def mark_stale(session: AsyncSession, article: Article) -> None:
-    """Announce, on commit, every cached response that shows this article as it is now."""
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where an article shows besides its own page: the category tree (its category's page and
+    every ancestor's list it) and its tags. Read once per write, for the states before and after."""
+
+    tree: CategoryTree
+    tag_ids: tuple[int, ...]
+
+    def pages(self, article: Article, tag_ids: Sequence[int] | None = None) -> set[CacheTag]:
+        """The cached pages showing `article` as it is now; `tag_ids` if its tags changed."""
+        return cache_tags.showing_article(
+            article,
+            self.tree.with_ancestors(article.category_id),
+            self.tag_ids if tag_ids is None else tag_ids,
+        )
+
+
+async def placement(session: AsyncSession, article: Article) -> Placement:
     assert article.id is not None
     tree = await category_tree(session=session)
     tag_ids = await session.scalars(
         select(ArticleTag.tag_id).where(col(ArticleTag.article_id) == article.id)
     )
-    invalidate(
-        session,
-        cache_tags.showing_article(article, tree.with_ancestors(article.category_id), tag_ids),
-    )
+    return Placement(tree, tuple(tag_ids))
+
+
+async def mark_stale(session: AsyncSession, article: Article) -> None:
+    """Announce, on commit, every cached response that shows this article as it is now."""
+    invalidate(session, (await placement(session, article)).pages(article))
 
 
 async def get_for_editing(ec: EditorialContext, public_id: str) -> Article:
@@ -152,11 +170,19 @@ async def conflict(session: AsyncSession, article: Article) -> Conflict:
 
 
 async def save(
-    ec: EditorialContext, article: Article, values: dict[str, Any], expected_version: int
+    ec: EditorialContext,
+    article: Article,
+    values: dict[str, Any],
+    expected_version: int,
+    *,
+    tag_ids: Sequence[int] | None = None,
 ) -> None:
-    """Write `values` only if nobody saved since `expected_version`; bump the version."""
+    """Write `values` only if nobody saved since `expected_version`; bump the version. Once
+    committed, the cached pages that showed the article and those that show it now go stale;
+    `tag_ids` are its tags after the write, when the write sets them."""
     assert article.id is not None
-    await mark_stale(ec.session, article)
+    shown = await placement(ec.session, article)
+    before = shown.pages(article)
     values |= {"version": expected_version + 1, "updated_at": utcnow(), "updated_by_id": ec.user.id}
     result = await ec.session.execute(
         update(Article)
@@ -169,7 +195,7 @@ async def save(
         await ec.session.refresh(article)
         raise await conflict(ec.session, article)
     await ec.session.refresh(article)
-    await mark_stale(ec.session, article)
+    invalidate(ec.session, before | shown.pages(article, tag_ids))
 
 
 async def revisions(session: AsyncSession, article_id: int, viewer: Viewer) -> list[Revision]:

@@ -27,6 +27,7 @@ from cms.services.editorial import (
     EditorialContext,
     conflict,
     get_for_editing,
+    mark_stale,
     retried,
     revise,
     save,
@@ -175,6 +176,7 @@ async def _create_article(ec: EditorialContext, changes: Mapping[str, Any]) -> A
     await _set_tags(ec.session, article.id, tags)
     ec.session.add(ArticleAuthor(article_id=article.id, user_id=user.id))
     await ec.session.flush()
+    await mark_stale(ec.session, article)
     await revise(ec, article, "article.create")
     await ec.session.commit()
     return article
@@ -219,7 +221,8 @@ async def _update_article(
         )
         await retire_slug(ec.session, article, values["slug"])
     tags = await _tags(ec.session, changes["tags"], article.locale) if "tags" in changes else None
-    await save(ec, article, values, version)
+    tag_ids = None if tags is None else [tag.id for tag in tags if tag.id is not None]
+    await save(ec, article, values, version, tag_ids=tag_ids)
     if tags is not None:
         await _set_tags(ec.session, article.id, tags)
     await revise(ec, article, "article.update")
@@ -252,9 +255,12 @@ async def restore_revision(ec: EditorialContext, public_id: str, version: int) -
     tags = (
         await ec.session.scalars(select(Tag).where(col(Tag.slug).in_(content.get("tags", []))))
     ).all()
-    await save(ec, article, values, article.version)
     order = {slug: n for n, slug in enumerate(content.get("tags", []))}
-    await _set_tags(ec.session, article.id, sorted(tags, key=lambda t: order[t.slug]))
+    restored = sorted(tags, key=lambda t: order[t.slug])
+    await save(
+        ec, article, values, article.version, tag_ids=[t.id for t in restored if t.id is not None]
+    )
+    await _set_tags(ec.session, article.id, restored)
     await revise(ec, article, "article.restore")
     await ec.session.commit()
     return article

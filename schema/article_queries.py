@@ -24,7 +24,7 @@ from cms.services.articles import ArticleFilter, FeedOrder
 from cms.services.viewer import PREVIEWER
 from schema.article import OVERDUE_AFTER, Article
 from schema.article_feed import AfterArgument, ArticleConnection, FirstArgument, resolve_feed
-from schema.category import LocaleArgument
+from schema.category import LocaleArgument, category_subtree
 from schema.context import Info
 from schema.enums import ArticleStatus, ReadingPeriod
 from schema.errors import bad_input, from_domain
@@ -63,15 +63,6 @@ class SearchConnection:
     page_info: relay.PageInfo = strawberry.field(description="Where this page sits in the hits.")
 
 
-async def _category_ids(info: Info, slug: str | None) -> tuple[int, ...] | None:
-    if slug is None:
-        return None
-    tree = await info.context.loaders.category_tree()
-    if slug not in tree.by_slug:
-        raise bad_input(f"No category with slug {slug!r}; see `categories`.")
-    return tree.with_descendants(tree.by_slug[slug])
-
-
 @strawberry.type
 class ArticleQueries:
     @strawberry.field(description="Published articles, newest first, in pages (the home feed).")
@@ -93,13 +84,10 @@ class ArticleQueries:
             strawberry.argument(description="true: only featured articles; false: only others."),
         ] = None,
     ) -> ArticleConnection:
-        category_ids = tag_id = None
+        tag_id = None
         if category is not None:
             info.context.shows(cache_tags.CATEGORIES)
-            tree = await info.context.loaders.category_tree()
-            if category not in tree.by_slug:
-                raise bad_input(f"No category with slug {category!r}; see `categories`.")
-            category_ids = tree.with_descendants(tree.by_slug[category])
+        category_ids = await category_subtree(info, category)
         if tag is not None:
             async with info.context.sessions() as session:
                 found = await category_service.tag_by_slug(session=session, slug=tag)
@@ -191,7 +179,7 @@ class ArticleDiscoveryQueries:
         ] = 10,
     ) -> list[MostReadArticle]:
         check_first(first, MOST_READ_MAX)
-        category_ids = await _category_ids(info, category)
+        category_ids = await category_subtree(info, category)
         async with info.context.sessions() as session:
             rows = await most_read_service.most_read(
                 session=session,
@@ -227,7 +215,7 @@ class ArticleDiscoveryQueries:
             raise from_domain(error) from error
         position = decode_search_cursor(after) if after is not None else None
         filters = ArticleFilter(
-            locale=checked_locale(info, locale), category_ids=await _category_ids(info, category)
+            locale=checked_locale(info, locale), category_ids=await category_subtree(info, category)
         )
         async with info.context.sessions() as session:
             hits, has_next = await search_service.search(

@@ -17,6 +17,7 @@ from cms.services import categories as category_service
 from cms.services.articles import ArticleFilter
 from schema.article_feed import AfterArgument, ArticleConnection, FirstArgument, resolve_feed
 from schema.context import Info
+from schema.errors import bad_input
 from schema.locale import checked_locale, localized
 from schema.node_ids import row_id
 
@@ -166,3 +167,14 @@ class Tag(relay.Node):
             locale=checked_locale(info, locale) or self.context_locale, tag_id=self.id
         )
         return await resolve_feed(info, filters, first, after)
+
+
+async def category_subtree(info: Info, slug: str | None) -> tuple[int, ...] | None:
+    """The category ids a `category: slug` argument selects (it and all below it); None for no
+    argument, a bad-input error naming the slug when no category has it."""
+    if slug is None:
+        return None
+    ids = (await info.context.loaders.category_tree()).subtree_ids(slug)
+    if ids is None:
+        raise bad_input(f"No category with slug {slug!r}; see `categories`.")
+    return ids

@@ -13,7 +13,6 @@ the price of an fsync per write. Production runs PostgreSQL, which fsyncs its lo
 `tests/test_no_lost_writes.py` kills a live server amid writes to show it.
 """
 
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
@@ -26,8 +25,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from cms.events import BUS_KEY, EventBus, EventSession
-from cms.invalidation import CALLBACK_KEY
+from cms.after_commit import TARGETS_KEY, AfterCommitSession, Invalidate, Targets
+from cms.events import EventBus
 from cms.settings import Settings
 
 
@@ -71,13 +70,13 @@ def create_engine(settings: Settings) -> AsyncEngine:
 def create_sessionmaker(
     engine: AsyncEngine,
     events: EventBus | None = None,
-    invalidate: Callable[[set[str]], None] | None = None,
+    invalidate: Invalidate | None = None,
 ) -> async_sessionmaker[AsyncSession]:
     """Sessions that, once a transaction commits, publish its events to `events` and report
     the cache tags its writes made stale to `invalidate` (either is dropped without a target)."""
-    info: dict[str, object] = {BUS_KEY: events}
-    if invalidate is not None:
-        info[CALLBACK_KEY] = invalidate
     return async_sessionmaker(
-        engine, expire_on_commit=False, sync_session_class=EventSession, info=info
+        engine,
+        expire_on_commit=False,
+        sync_session_class=AfterCommitSession,
+        info={TARGETS_KEY: Targets(events, invalidate)},
     )

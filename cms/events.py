@@ -1,10 +1,11 @@
 """Domain events, published only once the transaction that caused them has committed.
 
-A service calls `emit(session, event)`; the event waits in the session until its transaction
-commits (a rollback drops it) and then goes to the process's bus. The bus delivers in-process by
-default; with `CMS_REDIS_URL` it goes through Redis pub/sub, so a subscriber connected to one
-worker hears a publish made on another. Events carry ids, never content: each subscriber reloads
-what its own viewer may see, so visibility is decided by the one rule every query uses.
+A service calls `cms.after_commit.emit(session, event)`; the event waits in the session until
+its transaction commits (a rollback drops it) and then goes to the process's bus. The bus
+delivers in-process by default; with `CMS_REDIS_URL` it goes through Redis pub/sub, so a
+subscriber connected to one worker hears a publish made on another. Events carry ids, never
+content: each subscriber reloads what its own viewer may see, so visibility is decided by the one
+rule every query uses.
 """
 
 import asyncio
@@ -17,16 +18,11 @@ from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
-from sqlalchemy import event as sa_event
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session, SessionTransaction
 
 from cms.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-BUS_KEY = "cms.event_bus"
-PENDING_KEY = "cms.pending_events"
 BACKLOG = 256
 """Events a slow subscriber may fall behind by before newer ones are dropped for it."""
 
@@ -158,28 +154,3 @@ def bus_for(settings: Settings) -> EventBus:
     if settings.redis_url:
         return RedisEventBus(settings.redis_url, f"{settings.redis_prefix}:events")
     return EventBus()
-
-
-def emit(session: AsyncSession, event: Event) -> None:
-    """Queue `event` to be published when the session's transaction commits."""
-    session.info.setdefault(PENDING_KEY, []).append(event)
-
-
-class EventSession(Session):
-    """A session that hands its queued events to the bus after each commit."""
-
-
-@sa_event.listens_for(EventSession, "after_commit")
-def _publish_committed(session: Session) -> None:
-    pending: list[Event] = session.info.pop(PENDING_KEY, [])
-    bus: EventBus | None = session.info.get(BUS_KEY)
-    if bus is not None:
-        for event in pending:
-            bus.publish(event)
-
-
-@sa_event.listens_for(EventSession, "after_transaction_end")
-def _drop_uncommitted(session: Session, transaction: SessionTransaction) -> None:
-    """A transaction that ends without its commit hook having run was rolled back or closed."""
-    if transaction.parent is None:
-        session.info.pop(PENDING_KEY, None)

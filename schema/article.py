@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
+from cms import cache_tags
 from cms.errors import CmsError
 from cms.models import Article as ArticleEntity
 from cms.services import articles as article_service
@@ -142,7 +143,7 @@ class Article(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list["Article | None"]:
         ids = list(node_ids)
-        info.context.shows(*(f"article:{public_id}" for public_id in ids))
+        info.context.shows(*(cache_tags.article(public_id) for public_id in ids))
         # A NUL can hide in a global id's base64; no stored id holds one (PostgreSQL refuses it).
         storable = [public_id for public_id in ids if NUL not in public_id]
         async with info.context.sessions() as session:
@@ -203,7 +204,7 @@ class Article(relay.Node):
 
         if self.category_id is None:
             return None
-        info.context.shows("categories")
+        info.context.shows(cache_tags.CATEGORIES)
         seen = info.context.loaders.seen_category(self.category_id)
         if seen is not None:
             return Category.from_entity(seen, self.locale)
@@ -220,7 +221,7 @@ class Article(relay.Node):
         from schema.category import Tag
 
         tags = await info.context.loaders.tags_by_article_id.load(self.entity_id)
-        info.context.shows(*(f"tag:{tag.id}" for tag in tags))
+        info.context.shows(*(cache_tags.tag(tag.id) for tag in tags))
         return [Tag.from_entity(tag, self.locale) for tag in tags]
 
     @strawberry.field(description="Authors' public bylines, in order.")
@@ -230,7 +231,7 @@ class Article(relay.Node):
         from schema.author import Author
 
         users = await info.context.loaders.authors_by_article_id.load(self.entity_id)
-        info.context.shows(*(f"user:{user.id}" for user in users))
+        info.context.shows(*(cache_tags.user(user.id) for user in users))
         return [Author.from_entity(user) for user in users if user.is_active]
 
     @strawberry.field(description="The cover image.", graphql_type=Media | None)
@@ -253,7 +254,7 @@ class Article(relay.Node):
             return []
         key = RelatedKey(article_id=self.entity_id, count=first)
         related = await info.context.loaders.related_by_article.load(key)
-        info.context.shows(f"feed:category:{self.category_id}")
+        info.context.shows(cache_tags.category_feed(self.category_id))
         return [Article.from_entity(article) for article in related]
 
     @strawberry.field(description="A live blog's entries, newest first, in pages.")
@@ -269,7 +270,7 @@ class Article(relay.Node):
     ) -> Annotated["LiveBlogUpdateConnection", strawberry.lazy("schema.live_blog")]:
         from schema.live_blog import resolve_live_updates
 
-        info.context.shows(f"article:{self.public_id}")
+        info.context.shows(cache_tags.article(self.public_id))
         return await resolve_live_updates(info, self.entity_id, first, after)
 
     @strawberry.field(description="The same story in the other languages, for a language switch.")
@@ -277,5 +278,5 @@ class Article(relay.Node):
         if self.translation_group is None:
             return []
         group = await info.context.loaders.translations_by_group.load(self.translation_group)
-        info.context.shows(f"group:{self.translation_group}")
+        info.context.shows(cache_tags.translation_group(self.translation_group))
         return [Article.from_entity(a) for a in group if a.id != self.entity_id]

@@ -6,6 +6,8 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from cms import cache_tags
+from cms.cache_tags import CacheTag
 from cms.services import articles as article_service
 from cms.services.articles import ArticleFilter, FeedKey
 from schema.article import Article
@@ -48,17 +50,17 @@ AfterArgument = Annotated[
 ]
 
 
-def feed_tags(filters: ArticleFilter) -> set[str]:
+def feed_tags(filters: ArticleFilter) -> set[CacheTag]:
     """The narrowest list tags covering a feed: every write to an article in it fires them."""
     if filters.category_ids is not None:
-        return {f"feed:category:{category_id}" for category_id in filters.category_ids}
+        return {cache_tags.category_feed(category_id) for category_id in filters.category_ids}
     if filters.tag_id is not None:
-        return {f"feed:tag:{filters.tag_id}"}
+        return {cache_tags.tag_feed(filters.tag_id)}
     if filters.featured:
-        return {"feed:featured"}
+        return {cache_tags.FEATURED_FEED}
     if filters.locale is not None:
-        return {f"feed:locale:{filters.locale}"}
-    return {"feed:all"}
+        return {cache_tags.locale_feed(filters.locale)}
+    return {cache_tags.ALL_FEED}
 
 
 async def resolve_feed(
@@ -79,7 +81,7 @@ async def resolve_feed(
         )
     info.context.loaders.prime(shown)
     rows = shown.articles
-    info.context.shows(*feed_tags(filters), *(f"article:{row.public_id}" for row in rows))
+    info.context.shows(*feed_tags(filters), *(cache_tags.article(row.public_id) for row in rows))
     edges = [
         ArticleEdge(
             cursor=encode_cursor(FeedKey.of(row, filters.order)),

@@ -12,6 +12,7 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from cms import cache_tags
 from cms.errors import CmsError
 from cms.models import ArticleStatus as ArticleStatusEntity
 from cms.services import articles as article_service
@@ -23,7 +24,7 @@ from cms.services.articles import ArticleFilter, FeedOrder
 from cms.services.viewer import PREVIEWER
 from schema.article import OVERDUE_AFTER, Article
 from schema.article_feed import AfterArgument, ArticleConnection, FirstArgument, resolve_feed
-from schema.category import LocaleArgument
+from schema.category import LocaleArgument, category_subtree
 from schema.context import Info
 from schema.enums import ArticleStatus, ReadingPeriod
 from schema.errors import bad_input, from_domain
@@ -62,15 +63,6 @@ class SearchConnection:
     page_info: relay.PageInfo = strawberry.field(description="Where this page sits in the hits.")
 
 
-async def _category_ids(info: Info, slug: str | None) -> tuple[int, ...] | None:
-    if slug is None:
-        return None
-    tree = await info.context.loaders.category_tree()
-    if slug not in tree.by_slug:
-        raise bad_input(f"No category with slug {slug!r}; see `categories`.")
-    return tree.with_descendants(tree.by_slug[slug])
-
-
 @strawberry.type
 class ArticleQueries:
     @strawberry.field(description="Published articles, newest first, in pages (the home feed).")
@@ -92,17 +84,14 @@ class ArticleQueries:
             strawberry.argument(description="true: only featured articles; false: only others."),
         ] = None,
     ) -> ArticleConnection:
-        category_ids = tag_id = None
+        tag_id = None
         if category is not None:
-            info.context.shows("categories")
-            tree = await info.context.loaders.category_tree()
-            if category not in tree.by_slug:
-                raise bad_input(f"No category with slug {category!r}; see `categories`.")
-            category_ids = tree.with_descendants(tree.by_slug[category])
+            info.context.shows(cache_tags.CATEGORIES)
+        category_ids = await category_subtree(info, category)
         if tag is not None:
             async with info.context.sessions() as session:
                 found = await category_service.tag_by_slug(session=session, slug=tag)
-            info.context.shows("tags")
+            info.context.shows(cache_tags.TAGS)
             if found is None:
                 raise bad_input(f"No tag with slug {tag!r}.")
             tag_id = found.id
@@ -140,7 +129,10 @@ class ArticleQueries:
         if (public_id is None) == (slug is None):
             raise bad_input("Give exactly one of `publicId` or `slug`.")
         chosen = checked_locale(info, locale) or info.context.settings.default_locale
-        info.context.shows(f"article:{public_id}" if public_id else f"slug:{chosen}:{slug}")
+        if slug is not None:
+            info.context.shows(cache_tags.article_slug(chosen, slug))
+        elif public_id is not None:
+            info.context.shows(cache_tags.article(public_id))
         viewer = info.context.viewer
         if preview_token is not None:
             named = preview_service.article_named_by(info.context.settings, preview_token)
@@ -164,7 +156,7 @@ class ArticleQueries:
             return None
         info.context.loaders.prime(shown)
         found = shown.articles[0]
-        info.context.shows(f"article:{found.public_id}")
+        info.context.shows(cache_tags.article(found.public_id))
         return Article.from_entity(found)
 
 
@@ -187,7 +179,7 @@ class ArticleDiscoveryQueries:
         ] = 10,
     ) -> list[MostReadArticle]:
         check_first(first, MOST_READ_MAX)
-        category_ids = await _category_ids(info, category)
+        category_ids = await category_subtree(info, category)
         async with info.context.sessions() as session:
             rows = await most_read_service.most_read(
                 session=session,
@@ -223,7 +215,7 @@ class ArticleDiscoveryQueries:
             raise from_domain(error) from error
         position = decode_search_cursor(after) if after is not None else None
         filters = ArticleFilter(
-            locale=checked_locale(info, locale), category_ids=await _category_ids(info, category)
+            locale=checked_locale(info, locale), category_ids=await category_subtree(info, category)
         )
         async with info.context.sessions() as session:
             hits, has_next = await search_service.search(

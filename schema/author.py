@@ -5,6 +5,7 @@ from collections.abc import Iterable
 import strawberry
 from strawberry import relay
 
+from cms import cache_tags
 from cms.models import User
 from cms.services import users as user_service
 from schema.context import Info
@@ -27,7 +28,7 @@ class Author(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list["Author | None"]:
         ids = [row_id(i) for i in node_ids]
-        info.context.shows(*(f"user:{i}" for i in ids if i is not None))
+        info.context.shows(*(cache_tags.user(i) for i in ids if i is not None))
         async with info.context.sessions() as session:
             found = await user_service.active_users_by_ids(
                 session=session, ids=[i for i in ids if i is not None]

@@ -10,12 +10,14 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from cms import cache_tags
 from cms.models import Category as CategoryEntity
 from cms.models import Tag as TagEntity
 from cms.services import categories as category_service
 from cms.services.articles import ArticleFilter
 from schema.article_feed import AfterArgument, ArticleConnection, FirstArgument, resolve_feed
 from schema.context import Info
+from schema.errors import bad_input
 from schema.locale import checked_locale, localized
 from schema.node_ids import row_id
 
@@ -62,7 +64,7 @@ class Category(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list["Category | None"]:
-        info.context.shows("categories")
+        info.context.shows(cache_tags.CATEGORIES)
         tree = await info.context.loaders.category_tree()
         found = [tree.by_id.get(i) if i is not None else None for i in _int_ids(node_ids)]
         return [cls.from_entity(c, None) if c is not None else None for c in found]
@@ -140,7 +142,7 @@ class Tag(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list["Tag | None"]:
         ids = _int_ids(node_ids)
-        info.context.shows("tags", *(f"tag:{i}" for i in ids if i is not None))
+        info.context.shows(cache_tags.TAGS, *(cache_tags.tag(i) for i in ids if i is not None))
         async with info.context.sessions() as session:
             found = await category_service.tags_by_ids(
                 session=session, ids=[i for i in ids if i is not None]
@@ -165,3 +167,14 @@ class Tag(relay.Node):
             locale=checked_locale(info, locale) or self.context_locale, tag_id=self.id
         )
         return await resolve_feed(info, filters, first, after)
+
+
+async def category_subtree(info: Info, slug: str | None) -> tuple[int, ...] | None:
+    """The category ids a `category: slug` argument selects (it and all below it); None for no
+    argument, a bad-input error naming the slug when no category has it."""
+    if slug is None:
+        return None
+    ids = (await info.context.loaders.category_tree()).subtree_ids(slug)
+    if ids is None:
+        raise bad_input(f"No category with slug {slug!r}; see `categories`.")
+    return ids

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
+from cms.cache_tags import CacheTag
 from cms.events import EventBus
 from cms.services.mail import Outbox
 from cms.services.media.library import MediaLibrary
@@ -55,7 +56,7 @@ class Context:
         """New loaders, so that a long-lived socket never answers from rows cached earlier."""
         self.loaders = Loaders(self.sessions, self.viewer)
 
-    def shows(self, *tags: str) -> None:
+    def shows(self, *tags: CacheTag) -> None:
         """Record what the response contains, so that a write to it invalidates the response.
 
         Tags leave in the `Surrogate-Key` header, one per space-separated token: text a caller

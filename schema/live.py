@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import strawberry
 from strawberry import relay
 
+from cms import cache_tags
 from cms.models import LiveStream as LiveStreamEntity
 from cms.models import ProgrammeSlot as ProgrammeSlotEntity
 from cms.services import programme as programme_service
-from cms.services.live import LIVE_TAG
 from schema.context import Info
 from schema.enums import LiveStreamStatus
 from schema.loaders import NowOrLater
@@ -41,7 +41,7 @@ class ProgrammeSlot(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list["ProgrammeSlot | None"]:
-        info.context.shows(LIVE_TAG)
+        info.context.shows(cache_tags.LIVE)
         ids = [row_id(i) for i in node_ids]
         async with info.context.sessions() as session:
             found = await programme_service.slots_by_ids(
@@ -94,7 +94,7 @@ class LiveStream(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list["LiveStream | None"]:
         ids = [row_id(i) for i in node_ids]
-        info.context.shows(LIVE_TAG)
+        info.context.shows(cache_tags.LIVE)
         streams = [
             await info.context.loaders.stream_by_id.load(i) if i is not None else None for i in ids
         ]

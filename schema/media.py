@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry import relay
 
+from cms import cache_tags
 from cms.models import Media as MediaEntity
 from cms.services import media as media_service
 from schema.context import Info
@@ -233,7 +234,7 @@ def show_media(info: Info, media_id: int | None) -> NowOrLater[Media | None]:
     covers then cost no task each), else an awaitable through the batching loader."""
     if media_id is None:
         return None
-    info.context.shows(f"media:{media_id}")
+    info.context.shows(cache_tags.media(media_id))
     seen = info.context.loaders.seen_cover(media_id)
     if seen is not None:
         return Media.from_entity(seen)

@@ -1,4 +1,5 @@
-"""Who may call which mutation, by role. Finer rules (whose article) live in the services.
+"""Who may call which field, by role, as GraphQL errors. The role sets and the finer rules (whose
+article) live once, in `cms.services.roles`.
 
 Anonymous callers get `UNAUTHENTICATED`, signed-in callers without the role `FORBIDDEN`; the
 README's permission table lists the same rules and a test checks every mutation against it.
@@ -10,9 +11,8 @@ from graphql import GraphQLError
 from strawberry.permission import BasePermission
 
 from cms.models import Role
+from cms.services import roles as role_rules
 from schema.context import Info
-
-EVERY_ROLE = frozenset(Role)
 
 
 def unauthenticated(message: str = "Sign in first: run the `login` mutation.") -> GraphQLError:
@@ -23,9 +23,8 @@ def forbidden(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": "FORBIDDEN"})
 
 
-def roles(*allowed: Role) -> type[BasePermission]:
-    """A permission class admitting signed-in users with one of `allowed` roles."""
-    admitted = frozenset(allowed)
+def roles(admitted: frozenset[Role]) -> type[BasePermission]:
+    """A permission class admitting signed-in users with one of the `admitted` roles."""
 
     class RolePermission(BasePermission):
         roles = admitted
@@ -42,7 +41,7 @@ def roles(*allowed: Role) -> type[BasePermission]:
     return RolePermission
 
 
-SIGNED_IN = roles(*EVERY_ROLE)
-PUBLISHERS = roles(Role.AUTHOR, Role.EDITOR, Role.ADMIN)
-EDITORS = roles(Role.EDITOR, Role.ADMIN)
-ADMINS = roles(Role.ADMIN)
+SIGNED_IN = roles(role_rules.EVERY_ROLE)
+PUBLISHERS = roles(role_rules.PUBLISHERS)
+EDITORS = roles(role_rules.EDITORS)
+ADMINS = roles(role_rules.ADMINS)

@@ -12,10 +12,10 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from cms import cache_tags
 from cms.services import categories as category_service
 from cms.services import live as live_service
 from cms.services import programme as programme_service
-from cms.services.live import LIVE_TAG
 from schema.article_queries import ArticleDiscoveryQueries, ArticleQueries, EditorialArticleQueries
 from schema.audit_log import AuditLogQueries
 from schema.category import Category, Tag
@@ -61,7 +61,7 @@ class PublicQueries:
         ] = False,
     ) -> list[Category]:
         chosen = checked_locale(info, locale)
-        info.context.shows("categories")
+        info.context.shows(cache_tags.CATEGORIES)
         tree = await info.context.loaders.category_tree()
         return [
             Category.from_entity(root, chosen, menu_only=menu_only)
@@ -79,7 +79,7 @@ class PublicQueries:
         ] = None,
     ) -> Category | None:
         chosen = checked_locale(info, locale)
-        info.context.shows("categories")
+        info.context.shows(cache_tags.CATEGORIES)
         tree = await info.context.loaders.category_tree()
         found = tree.by_slug.get(slug)
         return Category.from_entity(found, chosen) if found is not None else None
@@ -94,17 +94,17 @@ class PublicQueries:
         ] = None,
     ) -> Tag | None:
         chosen = checked_locale(info, locale)
-        info.context.shows("tags")
+        info.context.shows(cache_tags.TAGS)
         async with info.context.sessions() as session:
             found = await category_service.tag_by_slug(session=session, slug=slug)
         if found is None:
             return None
-        info.context.shows(f"tag:{found.id}")
+        info.context.shows(cache_tags.tag(found.id))
         return Tag.from_entity(found, chosen)
 
     @strawberry.field(description="All live channels and broadcasts, the primary channel first.")
     async def live_streams(self, info: Info) -> list[LiveStream]:
-        info.context.shows(LIVE_TAG)
+        info.context.shows(cache_tags.LIVE)
         async with info.context.sessions() as session:
             streams = await live_service.live_streams(session=session)
         return [LiveStream.from_entity(stream) for stream in streams]
@@ -122,7 +122,7 @@ class PublicQueries:
             strawberry.argument(description="The day, e.g. 2026-12-01, in the site's time zone."),
         ],
     ) -> list[ProgrammeSlot]:
-        info.context.shows(LIVE_TAG)
+        info.context.shows(cache_tags.LIVE)
         async with info.context.sessions() as session:
             stream = await live_service.stream_by_slug(session=session, slug=channel)
             if stream is None or stream.id is None:
@@ -137,7 +137,7 @@ class PublicQueries:
         "where to play it, and what is on now and next. Null when no channel is primary."
     )
     async def live_now(self, info: Info) -> LiveStream | None:
-        info.context.shows(LIVE_TAG)
+        info.context.shows(cache_tags.LIVE)
         async with info.context.sessions() as session:
             stream = await live_service.primary_stream(session=session)
         return LiveStream.from_entity(stream) if stream is not None else None

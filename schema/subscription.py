@@ -19,7 +19,7 @@ from cms.services import articles as article_service
 from cms.services import live as live_service
 from cms.services import live_blog as live_blog_service
 from schema.article import Article
-from schema.category import LocaleArgument
+from schema.category import LocaleArgument, category_subtree
 from schema.context import Info
 from schema.errors import bad_input
 from schema.live import LiveStream
@@ -91,12 +91,7 @@ class Subscription:
         locale: LocaleArgument = None,
     ) -> AsyncGenerator[Article, None]:
         chosen = checked_locale(info, locale)
-        category_ids = None
-        if category is not None:
-            tree = await info.context.loaders.category_tree()
-            if category not in tree.by_slug:
-                raise bad_input(f"No category with slug {category!r}; see `categories`.")
-            category_ids = tree.with_descendants(tree.by_slug[category])
+        category_ids = await category_subtree(info, category)
         async for event in _events(info, Topic.ARTICLE_PUBLISHED):
             if chosen is not None and event.locale != chosen:
                 continue

@@ -12,8 +12,9 @@ from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from cms.after_commit import emit
 from cms.db import create_sessionmaker
-from cms.events import Event, EventBus, RedisEventBus, Topic, emit
+from cms.events import Event, EventBus, RedisEventBus, Topic
 from cms.models import ArticleStatus, Role
 from cms.services import programme, scheduling
 from cms.services.viewer import Viewer

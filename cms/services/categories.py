@@ -53,6 +53,12 @@ class CategoryTree:
                     pending.append(child.id)
         return tuple(ids)
 
+    def subtree_ids(self, slug: str) -> tuple[int, ...] | None:
+        """The ids a page of the category `slug` lists articles of (it and all below it), or
+        None when no category has that slug."""
+        category = self.by_slug.get(slug)
+        return None if category is None else self.with_descendants(category)
+
 
 async def category_tree(*, session: AsyncSession) -> CategoryTree:
     query = select(Category).order_by(col(Category.position), col(Category.id))

@@ -23,9 +23,9 @@ from cms.services import audit
 from cms.services import newsletter as newsletter_service
 from cms.services.articles import ArticleFilter, feed_query
 from cms.services.editorial import EditorialContext, get_for_editing
-from cms.services.lifecycle import EDITORS, Forbidden
 from cms.services.mail import Mail, MailError, Send, mailer
 from cms.services.most_read import Period, most_read
+from cms.services.roles import EDITORS, Forbidden
 from cms.services.viewer import ANONYMOUS
 from cms.settings import Settings
 

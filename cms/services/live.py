@@ -14,14 +14,16 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select, update
 
-from cms import invalidation
+from cms import cache_tags
+from cms.after_commit import emit, invalidate
 from cms.errors import CmsError, NotFound
-from cms.events import Event, Topic, emit
+from cms.events import Event, Topic
 from cms.models import LiveStream, LiveStreamStatus, Media, MediaKind, ProgrammeSlot
 from cms.models.columns import utcnow
 from cms.services import audit
-from cms.services.editorial import SLUG_PATTERN, EditorialContext
-from cms.services.lifecycle import EDITORS, Forbidden
+from cms.services.article_slugs import SLUG_PATTERN
+from cms.services.editorial import EditorialContext
+from cms.services.roles import EDITORS, Forbidden
 from cms.services.slugs import slugify
 from cms.settings import Settings
 
@@ -88,15 +90,11 @@ def require_editor(ec: EditorialContext) -> None:
         raise Forbidden("Only editors manage live streams, the programme and live blogs.")
 
 
-LIVE_TAG = "live"
-"""The cache tag of every response showing a stream or the programme."""
-
-
 def changed(session: AsyncSession, stream_id: int | None) -> None:
     """Once the transaction commits, tell `liveStreamChanged` subscribers and drop cached
     responses that show streams or the programme."""
     assert stream_id is not None
-    invalidation.touch(session, {LIVE_TAG})
+    invalidate(session, {cache_tags.LIVE})
     emit(session, Event(Topic.LIVE_STREAM_CHANGED, stream_id=stream_id))
 
 

@@ -11,9 +11,10 @@ from sqlalchemy import ColumnElement, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from cms import invalidation
+from cms import cache_tags
+from cms.after_commit import emit, invalidate
 from cms.errors import CmsError
-from cms.events import Event, Topic, emit
+from cms.events import Event, Topic
 from cms.models import Article, LiveBlogUpdate
 from cms.services import audit
 from cms.services import editorial as editorial_service
@@ -61,7 +62,7 @@ async def add_update(
     ec.session.add(update)
     await ec.session.flush()
     audit.record(ec.session, ec.viewer, "live_blog.update", "article", article.id, entry=update.id)
-    invalidation.touch(ec.session, {f"article:{article.public_id}"})
+    invalidate(ec.session, {cache_tags.article(article.public_id)})
     emit(
         ec.session,
         Event(

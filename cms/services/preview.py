@@ -6,7 +6,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from cms.models.columns import utcnow
 from cms.services.editorial import EditorialContext, get_for_editing
-from cms.services.lifecycle import check_can_edit
+from cms.services.roles import check_can_edit
 from cms.settings import Settings
 
 _SALT = "article-preview"

@@ -15,14 +15,15 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select, update
 
-from cms import invalidation
-from cms.events import emit
+from cms import cache_tags
+from cms.after_commit import emit, invalidate
 from cms.models import Article, ArticleStatus, Revision
 from cms.models.columns import utcnow
 from cms.services import audit
 from cms.services import programme as programme_service
-from cms.services.editorial import breaking_event, mark_stale, published_event
+from cms.services.editorial import mark_stale
 from cms.services.viewer import ANONYMOUS
+from cms.services.workflow import breaking_event, published_event
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ async def expire_breaking(*, session: AsyncSession, now: datetime | None = None)
         .execution_options(synchronize_session=False)
     )
     rows = expired.all()
-    invalidation.touch(session, {f"article:{public_id}" for public_id, _ in rows})
+    invalidate(session, {cache_tags.article(public_id) for public_id, _ in rows})
     for public_id, locale in rows:
         emit(session, breaking_event(public_id, locale))
     await session.commit()

@@ -7,13 +7,15 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select, update
 
-from cms import invalidation
+from cms import cache_tags
+from cms.after_commit import invalidate
 from cms.errors import CmsError, NotFound
 from cms.models import Article, ArticleTag, Category, Tag
 from cms.services import audit
+from cms.services.article_slugs import SLUG_PATTERN
 from cms.services.categories import category_tree
-from cms.services.editorial import SLUG_PATTERN, EditorialContext, retried
-from cms.services.lifecycle import EDITORS, Forbidden
+from cms.services.editorial import EditorialContext, retried
+from cms.services.roles import EDITORS, Forbidden
 from cms.services.slugs import slugify
 
 
@@ -94,7 +96,7 @@ async def _create_category(ec: EditorialContext, data: Mapping[str, Any]) -> Cat
     ec.session.add(category)
     await ec.session.flush()
     audit.record(ec.session, ec.viewer, "category.create", "category", category.id, slug=slug)
-    invalidation.touch(ec.session, {"categories"})
+    invalidate(ec.session, {cache_tags.CATEGORIES})
     await ec.session.commit()
     return category
 
@@ -118,7 +120,7 @@ async def update_category(ec: EditorialContext, slug: str, data: Mapping[str, An
         moved = set(tree.with_ancestors(category.parent_id))
         category.parent_id = await _parent_id(ec, data["parent"], category)
         moved |= set(tree.with_ancestors(category.parent_id))
-        invalidation.touch(ec.session, {f"feed:category:{i}" for i in moved})
+        invalidate(ec.session, {cache_tags.category_feed(i) for i in moved})
     if data.get("position") is not None:
         category.position = data["position"]
     if data.get("show_in_menu") is not None:
@@ -127,7 +129,7 @@ async def update_category(ec: EditorialContext, slug: str, data: Mapping[str, An
     audit.record(
         ec.session, ec.viewer, "category.update", "category", category.id, fields=sorted(data)
     )
-    invalidation.touch(ec.session, {"categories", f"feed:category:{category.id}"})
+    invalidate(ec.session, {cache_tags.CATEGORIES, cache_tags.category_feed(category.id)})
     await ec.session.commit()
     return category
 
@@ -169,8 +171,8 @@ async def delete_category(ec: EditorialContext, slug: str, reassign_to: str | No
         reassigned=in_use,
         reassign_to=reassign_to,
     )
-    stale = {"categories", f"feed:category:{category.id}"}
-    invalidation.touch(ec.session, stale | ({f"feed:category:{target_id}"} if target_id else set()))
+    stale = {cache_tags.CATEGORIES, cache_tags.category_feed(category.id)}
+    invalidate(ec.session, stale | ({cache_tags.category_feed(target_id)} if target_id else set()))
     await ec.session.delete(category)
     await ec.session.commit()
 
@@ -197,7 +199,7 @@ async def _create_tag(ec: EditorialContext, data: Mapping[str, Any]) -> Tag:
     ec.session.add(tag)
     await ec.session.flush()
     audit.record(ec.session, ec.viewer, "tag.create", "tag", tag.id, slug=slug)
-    invalidation.touch(ec.session, {"tags"})
+    invalidate(ec.session, {cache_tags.TAGS})
     await ec.session.commit()
     return tag
 
@@ -208,7 +210,7 @@ async def rename_tag(ec: EditorialContext, slug: str, names: Mapping[str, str]) 
     tag.names = tag.names | _names(ec, names, "names")
     ec.session.add(tag)
     audit.record(ec.session, ec.viewer, "tag.update", "tag", tag.id)
-    invalidation.touch(ec.session, {f"tag:{tag.id}"})
+    invalidate(ec.session, {cache_tags.tag(tag.id)})
     await ec.session.commit()
     return tag
 
@@ -218,6 +220,6 @@ async def delete_tag(ec: EditorialContext, slug: str) -> None:
     tag = await _tag(ec, slug)
     await ec.session.execute(delete(ArticleTag).where(col(ArticleTag.tag_id) == tag.id))
     audit.record(ec.session, ec.viewer, "tag.delete", "tag", tag.id, slug=slug)
-    invalidation.touch(ec.session, {f"tag:{tag.id}", f"feed:tag:{tag.id}"})
+    invalidate(ec.session, {cache_tags.tag(tag.id), cache_tags.tag_feed(tag.id)})
     await ec.session.delete(tag)
     await ec.session.commit()

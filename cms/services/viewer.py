@@ -2,9 +2,8 @@
 
 from dataclasses import dataclass
 
-from cms.models import Role, User
-
-_SEES_UNPUBLISHED = frozenset({Role.ADMIN, Role.EDITOR})
+from cms.models import User
+from cms.services.roles import EDITORS
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,7 +16,7 @@ class Viewer:
         """Editors and admins review every article; readers see published ones only."""
         if self.previewing:
             return True
-        return self.user is not None and self.user.is_active and self.user.role in _SEES_UNPUBLISHED
+        return self.user is not None and self.user.is_active and self.user.role in EDITORS
 
 
 ANONYMOUS = Viewer()

@@ -9,8 +9,9 @@ from strawberry import UNSET, relay
 
 from cms.errors import CmsError
 from cms.models import Article as ArticleEntity
-from cms.services import editorial as editorial_service
 from cms.services import preview as preview_service
+from cms.services import workflow as workflow_service
+from cms.services import writing as writing_service
 from cms.services.editorial import EditorialContext
 from cms.services.lifecycle import Transition
 from schema.article import Article
@@ -82,7 +83,7 @@ async def article_payload(
 def _step(step: Transition) -> Callable[[Info, ArticleRefInput], Awaitable[ArticlePayload]]:
     async def resolve(info: Info, input: Annotated[ArticleRefInput, INPUT]) -> ArticlePayload:
         return await article_payload(
-            info, lambda ec: editorial_service.transition(ec, input.id, step)
+            info, lambda ec: workflow_service.transition(ec, input.id, step)
         )
 
     return resolve
@@ -98,7 +99,7 @@ class ArticleMutations:
         self, info: Info, input: Annotated[CreateArticleInput, INPUT]
     ) -> ArticlePayload:
         return await article_payload(
-            info, lambda ec: editorial_service.create_article(ec, _given(input))
+            info, lambda ec: writing_service.create_article(ec, _given(input))
         )
 
     @strawberry.mutation(
@@ -111,7 +112,7 @@ class ArticleMutations:
     ) -> ArticlePayload:
         return await article_payload(
             info,
-            lambda ec: editorial_service.update_article(
+            lambda ec: writing_service.update_article(
                 ec, input.id, input.version, _given(input, "id", "version")
             ),
         )
@@ -147,7 +148,7 @@ class ArticleMutations:
     ) -> ArticlePayload:
         return await article_payload(
             info,
-            lambda ec: editorial_service.transition(
+            lambda ec: workflow_service.transition(
                 ec, input.id, Transition.SCHEDULE, scheduled_at=input.publish_at
             ),
         )
@@ -160,7 +161,7 @@ class ArticleMutations:
         self, info: Info, input: Annotated[RestoreRevisionInput, INPUT]
     ) -> ArticlePayload:
         return await article_payload(
-            info, lambda ec: editorial_service.restore_revision(ec, input.id, input.version)
+            info, lambda ec: writing_service.restore_revision(ec, input.id, input.version)
         )
 
     @strawberry.mutation(
@@ -171,7 +172,7 @@ class ArticleMutations:
         self, info: Info, input: Annotated[SetFeaturedInput, INPUT]
     ) -> ArticlePayload:
         return await article_payload(
-            info, lambda ec: editorial_service.set_flags(ec, input.id, featured=input.featured)
+            info, lambda ec: workflow_service.set_flags(ec, input.id, featured=input.featured)
         )
 
     @strawberry.mutation(
@@ -183,7 +184,7 @@ class ArticleMutations:
     ) -> ArticlePayload:
         return await article_payload(
             info,
-            lambda ec: editorial_service.set_flags(
+            lambda ec: workflow_service.set_flags(
                 ec, input.id, breaking=input.breaking, breaking_until=input.until
             ),
         )
@@ -198,7 +199,7 @@ class ArticleMutations:
         async with info.context.sessions() as session:
             ec = EditorialContext(session, info.context.settings, info.context.viewer)
             try:
-                await editorial_service.delete_article(ec, input.id)
+                await workflow_service.delete_article(ec, input.id)
             except CmsError as error:
                 return DeleteArticlePayload(deleted_id=None, errors=[UserError.of(error)])
         return DeleteArticlePayload(deleted_id=input.id, errors=[])

@@ -21,11 +21,11 @@ from cms.errors import CmsError, NotFound
 from cms.models import Media, MediaKind
 from cms.models.columns import utcnow
 from cms.services import audit
-from cms.services.lifecycle import EDITORS, Forbidden
 from cms.services.media.images import MIME_TYPES, clean_image, rendition_prefix, renditions
 from cms.services.media.importing import Importer, Resolver, system_resolver
 from cms.services.media.queries import Usages, usages_of
 from cms.services.media.sniffing import identify
+from cms.services.roles import EDITORS, Forbidden
 from cms.services.viewer import Viewer
 from cms.settings import Settings
 from cms.storage import Storage, content_key

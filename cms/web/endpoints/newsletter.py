@@ -15,8 +15,8 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from cms.errors import CmsError
-from cms.models import Role
 from cms.services import newsletter as newsletter_service
+from cms.services.roles import ADMINS
 from cms.services.viewer import Viewer
 from cms.settings import Settings
 
@@ -84,7 +84,7 @@ def routes(
         viewer = await authenticate(request)
         if viewer.user is None:
             return PlainTextResponse("Sign in first.", status_code=401, headers=NO_STORE)
-        if viewer.user.role is not Role.ADMIN:
+        if viewer.user.role not in ADMINS:
             return PlainTextResponse("Admins only.", status_code=403, headers=NO_STORE)
         async with sessions() as session:
             body = await newsletter_service.export_csv(session=session)

@@ -3,6 +3,10 @@
 The defaults run everything on a laptop with no configuration: a SQLite file, media on disk,
 the site's clock in Tbilisi. Production swaps values, never code. Each field's description is its
 documentation: `cms export-settings-doc` writes docs/configuration.md from them.
+
+Longer than our other modules on purpose: one class, so that one `Settings()` validates every
+value against the others (the production checks below) and the configuration page lists them in
+one place; splitting it would scatter what an operator reads as one list.
 """
 
 from datetime import time

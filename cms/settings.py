@@ -112,6 +112,11 @@ class Settings(BaseSettings):
         default=10.0, description="Time a query may run before it is stopped (not mutations)."
     )
     max_batch_operations: int = 10
+    compiled_queries: bool = Field(
+        default=True,
+        description="Answer known anonymous queries from compiled plans "
+        "(docs/compiled-execution.md); false runs every query on the normal path.",
+    )
     response_cache_bytes: int = 64 * 1024 * 1024
     cache_max_age: int = 30
     cache_s_maxage: int = 300

@@ -59,6 +59,8 @@ from cms.services.persisted_queries import PersistedQueryStore, document_hash
 from cms.services.views import ViewCounter
 from cms.settings import Settings
 from cms.web.auth_context import bearer_token, presented_token, viewer_for
+from cms.web.compiled_view import HEADER as EXECUTION_HEADER
+from cms.web.compiled_view import CompiledPath, execution_label
 from cms.web.http_request import graphql_requests
 from cms.web.media_types import GRAPHQL_RESPONSE_JSON, JSON, negotiate
 from cms.web.response_cache import ResponseStore
@@ -154,6 +156,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self.events = events
         self.outbox = outbox or Outbox(settings)
         self.persisted = PersistedQueryStore(settings.automatic_persisted_queries)
+        self.compiled = CompiledPath(self.schema, settings, sessions.kw["bind"])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """As Strawberry's, with content negotiation, a body limit that holds for chunked
@@ -359,6 +362,7 @@ class GraphQLApp(GraphQL[Context, None]):
         if isinstance(result, ExecutionResult) and _media_type(request) == GRAPHQL_RESPONSE_JSON:
             sub_response.status_code = request_error_status(result) or 200
         await self.cache.settle()
+        sub_response.headers[EXECUTION_HEADER] = execution_label(result)
         sub_response.headers["Cache-Control"] = self._cache_control(result, context)
         if sub_response.headers["Cache-Control"].startswith("public"):
             sub_response.headers["Surrogate-Key"] = " ".join(sorted(context.cache_tags))
@@ -391,6 +395,9 @@ class GraphQLApp(GraphQL[Context, None]):
         resolved = self._resolve_document(request_data, context)
         if isinstance(resolved, ExecutionResult):
             return resolved
+        compiled = await self.compiled.answer(resolved, context)
+        if compiled is not None:
+            return compiled
         try:
             return await super().execute_single(
                 request, request_adapter, request_data=resolved, context=context, **kwargs

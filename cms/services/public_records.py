@@ -1,0 +1,241 @@
+"""What anonymous readers may see, read as plain records for the compiled read path.
+
+The compiled path (`schema/compiled/`) answers known public documents without building ORM
+entities: these functions run SQLAlchemy Core selects on one connection and return dicts keyed
+by column name. Every article statement starts from `articles.visible_articles(ANONYMOUS)`
+(through `feed_query`), the same rule the GraphQL resolvers use, so the two paths cannot
+disagree on what a reader sees; related articles come from the same ranking query as the
+loaders'.
+
+Statements are built once per shape and take their values as bound parameters: building and
+hashing a select costs more than running it on a page of twenty rows.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Column, ColumnElement, Select, Table, and_, bindparam, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from cms.models import Article, ArticleSlugHistory, ArticleTag, Category, Media, Tag
+from cms.services.articles import (
+    ArticleFilter,
+    FeedKey,
+    feed_query,
+    related_ranking,
+    visible_articles,
+)
+from cms.services.categories import CategoryTree
+from cms.services.viewer import ANONYMOUS
+
+Record = dict[str, Any]
+"""One row as column name to value, with the values the ORM would give (aware UTC times,
+decoded JSON, enums)."""
+Shown = tuple[Record, Record | None, Record | None]
+"""An article with its category and its cover, each None when the article has none."""
+
+ARTICLE: Table = Article.__table__  # type: ignore[attr-defined]
+CATEGORY: Table = Category.__table__  # type: ignore[attr-defined]
+MEDIA: Table = Media.__table__  # type: ignore[attr-defined]
+TAG: Table = Tag.__table__  # type: ignore[attr-defined]
+ARTICLE_TAG: Table = ArticleTag.__table__  # type: ignore[attr-defined]
+SLUG_HISTORY: Table = ArticleSlugHistory.__table__  # type: ignore[attr-defined]
+
+_BODY_KEYS = frozenset({"body", "body_text"})
+_LISTED: tuple[Column[Any], ...] = tuple(c for c in ARTICLE.c if c.key not in _BODY_KEYS)
+_WHOLE: tuple[Column[Any], ...] = tuple(ARTICLE.c)
+
+
+def _article_columns(bodies: bool) -> tuple[Column[Any], ...]:
+    return _WHOLE if bodies else _LISTED
+
+
+def _shown_select(query: Select[Any], bodies: bool) -> Select[Any]:
+    """The articles of `query` with their category's and cover's columns, in one statement."""
+    return (
+        query.with_only_columns(*_article_columns(bodies), *CATEGORY.c, *MEDIA.c)
+        .outerjoin(CATEGORY, CATEGORY.c.id == ARTICLE.c.category_id)
+        .outerjoin(MEDIA, MEDIA.c.id == ARTICLE.c.cover_id)
+    )
+
+
+def _split(rows: Sequence[Sequence[Any]], bodies: bool) -> list[Shown]:
+    keys = [c.key for c in _article_columns(bodies)]
+    category_keys = [c.key for c in CATEGORY.c]
+    media_keys = [c.key for c in MEDIA.c]
+    a, c = len(keys), len(keys) + len(category_keys)
+    shown: list[Shown] = []
+    for row in rows:
+        category = dict(zip(category_keys, row[a:c], strict=True)) if row[a] is not None else None
+        cover = dict(zip(media_keys, row[c:], strict=True)) if row[c] is not None else None
+        shown.append((dict(zip(keys, row[:a], strict=True)), category, cover))
+    return shown
+
+
+@cache
+def _feed_statement(
+    filters: ArticleFilter, after: bool, bodies: bool
+) -> tuple[Select[Any], ColumnElement[Any]]:
+    moment = ARTICLE.c.published_at
+    query = feed_query(ANONYMOUS, filters)
+    if after:
+        query = query.where(
+            or_(
+                moment < bindparam("after_moment", type_=moment.type),
+                and_(
+                    moment == bindparam("after_moment", type_=moment.type),
+                    ARTICLE.c.id < bindparam("after_id"),
+                ),
+            )
+        )
+    query = query.order_by(moment.desc(), ARTICLE.c.id.desc()).limit(bindparam("limit"))
+    return _shown_select(query, bodies), moment
+
+
+async def feed_page(
+    connection: AsyncConnection,
+    filters: ArticleFilter,
+    first: int,
+    after: FeedKey | None,
+    *,
+    bodies: bool,
+) -> tuple[list[Shown], bool]:
+    """Up to `first` published articles after `after`, newest first, and whether more follow
+    (as `articles.feed_page` for a reader)."""
+    statement, _ = _feed_statement(filters, after is not None, bodies)
+    values: dict[str, Any] = {"limit": first + 1}
+    if after is not None:
+        values |= {"after_moment": after.moment, "after_id": after.id}
+    rows = (await connection.execute(statement, values)).all()
+    return _split(rows[:first], bodies), len(rows) > first
+
+
+@cache
+def _count_statement(filters: ArticleFilter) -> Select[Any]:
+    return feed_query(ANONYMOUS, filters).with_only_columns(func.count()).order_by(None)
+
+
+async def feed_count(connection: AsyncConnection, filters: ArticleFilter) -> int:
+    return (await connection.scalar(_count_statement(filters))) or 0
+
+
+@cache
+def _by_public_id_statement() -> Select[Any]:
+    query = visible_articles(ANONYMOUS).where(ARTICLE.c.public_id == bindparam("public_id"))
+    return _shown_select(query, bodies=True)
+
+
+@cache
+def _by_slug_statements() -> tuple[Select[Any], Select[Any]]:
+    current = visible_articles(ANONYMOUS).where(
+        ARTICLE.c.locale == bindparam("locale"), ARTICLE.c.slug == bindparam("slug")
+    )
+    former = (
+        visible_articles(ANONYMOUS)
+        .join(SLUG_HISTORY, SLUG_HISTORY.c.article_id == ARTICLE.c.id)
+        .where(
+            SLUG_HISTORY.c.locale == bindparam("locale"), SLUG_HISTORY.c.slug == bindparam("slug")
+        )
+        .limit(1)
+    )
+    return _shown_select(current, bodies=True), _shown_select(former, bodies=True)
+
+
+async def article_by_public_id(connection: AsyncConnection, public_id: str) -> Shown | None:
+    rows = (await connection.execute(_by_public_id_statement(), {"public_id": public_id})).all()
+    return _split(rows, bodies=True)[0] if rows else None
+
+
+async def article_by_slug(connection: AsyncConnection, locale: str, slug: str) -> Shown | None:
+    """The article with this slug now, or else the one that used to have it."""
+    for statement in _by_slug_statements():
+        rows = (await connection.execute(statement, {"locale": locale, "slug": slug})).all()
+        if rows:
+            return _split(rows, bodies=True)[0]
+    return None
+
+
+@cache
+def _related_statement(bodies: bool) -> Select[Any]:
+    ranked = related_ranking(ANONYMOUS, bindparam("article_ids", expanding=True)).subquery()
+    query = (
+        select(ARTICLE)
+        .join(ranked, ranked.c.id == ARTICLE.c.id)
+        .where(ranked.c.rank <= bindparam("per_article"))
+        .order_by(ranked.c.source_id, ranked.c.rank)
+    )
+    return _shown_select(query, bodies).add_columns(ranked.c.source_id)
+
+
+async def related(
+    connection: AsyncConnection, article_ids: Sequence[int], per_article: int, *, bodies: bool
+) -> dict[int, list[Shown]]:
+    """For each article, the newest published others of its category sharing a tag with it."""
+    values = {"article_ids": list(article_ids), "per_article": per_article}
+    rows = (await connection.execute(_related_statement(bodies), values)).all()
+    grouped: dict[int, list[Shown]] = defaultdict(list)
+    for row, shown in zip(rows, _split([row[:-1] for row in rows], bodies), strict=True):
+        grouped[row[-1]].append(shown)
+    return grouped
+
+
+@cache
+def _translations_statement(bodies: bool) -> Select[Any]:
+    query = (
+        visible_articles(ANONYMOUS)
+        .where(ARTICLE.c.translation_group.in_(bindparam("groups", expanding=True)))
+        .order_by(ARTICLE.c.locale)
+    )
+    return _shown_select(query, bodies)
+
+
+async def translations(
+    connection: AsyncConnection, groups: Sequence[str], *, bodies: bool
+) -> dict[str, list[Shown]]:
+    """The published articles of each translation group, by locale."""
+    statement = _translations_statement(bodies)
+    rows = (await connection.execute(statement, {"groups": list(groups)})).all()
+    grouped: dict[str, list[Shown]] = defaultdict(list)
+    for shown in _split(rows, bodies):
+        grouped[shown[0]["translation_group"]].append(shown)
+    return grouped
+
+
+_TAGS_OF_ARTICLES = (
+    select(ARTICLE_TAG.c.article_id, *TAG.c)
+    .join(TAG, TAG.c.id == ARTICLE_TAG.c.tag_id)
+    .where(ARTICLE_TAG.c.article_id.in_(bindparam("article_ids", expanding=True)))
+    .order_by(ARTICLE_TAG.c.article_id, ARTICLE_TAG.c.position, TAG.c.id)
+)
+
+
+async def tags_of(
+    connection: AsyncConnection, article_ids: Sequence[int]
+) -> dict[int, list[Record]]:
+    """Each article's tags, in the order editors gave them."""
+    keys = [c.key for c in TAG.c]
+    rows = await connection.execute(_TAGS_OF_ARTICLES, {"article_ids": list(article_ids)})
+    grouped: dict[int, list[Record]] = defaultdict(list)
+    for row in rows:
+        grouped[row[0]].append(dict(zip(keys, row[1:], strict=True)))
+    return grouped
+
+
+_TAG_BY_SLUG = select(TAG).where(TAG.c.slug == bindparam("slug"))
+
+
+async def tag_by_slug(connection: AsyncConnection, slug: str) -> Record | None:
+    row = (await connection.execute(_TAG_BY_SLUG, {"slug": slug})).first()
+    return dict(row._mapping) if row is not None else None
+
+
+_CATEGORIES = select(CATEGORY).order_by(CATEGORY.c.position, CATEGORY.c.id)
+
+
+async def category_tree(connection: AsyncConnection) -> CategoryTree:
+    """Every category as `categories.category_tree` gives them, from plain rows (a row has
+    the attributes the tree reads, under the same names)."""
+    rows = (await connection.execute(_CATEGORIES)).all()
+    return CategoryTree.of(rows)  # type: ignore[arg-type]

@@ -1,0 +1,107 @@
+"""The compiled `Query` fields: the arguments and cache tags of the resolvers in
+`schema/query.py`, answered from records."""
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from cms.services import public_records
+from cms.services.articles import ArticleFilter
+from schema.compiled import objects
+from schema.compiled.plan import Field
+from schema.compiled.state import Refer, Run
+
+
+async def _articles(run: Run, selected: Field) -> Any:
+    arguments = run.arguments(selected)
+    category_ids = tag_id = None
+    if arguments["category"] is not None:
+        run.shows("categories")
+        tree = await run.tree()
+        found = tree.by_slug.get(arguments["category"])
+        if found is None:
+            raise Refer("unknown category")
+        category_ids = tree.with_descendants(found)
+    if arguments["tag"] is not None:
+        tag = await public_records.tag_by_slug(run.connection, arguments["tag"])
+        run.shows("tags")
+        if tag is None:
+            raise Refer("unknown tag")
+        tag_id = tag["id"]
+    filters = ArticleFilter(
+        locale=run.locale(arguments["locale"]),
+        category_ids=category_ids,
+        tag_id=tag_id,
+        featured=arguments["featured"],
+    )
+    return await objects.connection(run, filters, selected, arguments["first"], arguments["after"])
+
+
+async def _article(run: Run, selected: Field) -> Any:
+    arguments = run.arguments(selected)
+    public_id, slug = arguments["publicId"], arguments["slug"]
+    if (public_id is None) == (slug is None) or arguments["previewToken"] is not None:
+        raise Refer("not one of publicId and slug, or a preview")
+    chosen = run.locale(arguments["locale"]) or run.settings.default_locale
+    run.shows(f"article:{public_id}" if public_id else f"slug:{chosen}:{slug}")
+    if public_id is not None:
+        shown = await public_records.article_by_public_id(run.connection, public_id)
+    else:
+        shown = await public_records.article_by_slug(run.connection, chosen, slug)
+    if shown is None:
+        return None
+    run.shows(f"article:{shown[0]['public_id']}")
+    return (await objects.articles(run, [shown], selected.children))[0]
+
+
+async def _category(run: Run, selected: Field) -> Any:
+    arguments = run.arguments(selected)
+    chosen = run.locale(arguments["locale"])
+    run.shows("categories")
+    found = (await run.tree()).by_slug.get(arguments["slug"])
+    if found is None:
+        return None
+    item = (found._mapping, chosen, False)  # type: ignore[attr-defined]
+    return (await objects.categories(run, [item], selected.children))[0]
+
+
+async def _categories(run: Run, selected: Field) -> Any:
+    arguments = run.arguments(selected)
+    chosen = run.locale(arguments["locale"])
+    menu_only = arguments["menuOnly"]
+    run.shows("categories")
+    roots = (await run.tree()).roots
+    items: list[objects.CategoryItem] = [
+        (root._mapping, chosen, menu_only)  # type: ignore[attr-defined]
+        for root in roots
+        if root.show_in_menu or not menu_only
+    ]
+    return await objects.categories(run, items, selected.children)
+
+
+async def _tag(run: Run, selected: Field) -> Any:
+    arguments = run.arguments(selected)
+    chosen = run.locale(arguments["locale"])
+    run.shows("tags")
+    found = await public_records.tag_by_slug(run.connection, arguments["slug"])
+    if found is None:
+        return None
+    run.shows(f"tag:{found['id']}")
+    return (await objects.tags(run, [(found, chosen)], selected.children))[0]
+
+
+async def _typename(run: Run, selected: Field) -> Any:
+    return "Query"
+
+
+ROOTS: Mapping[str, Callable[[Run, Field], Awaitable[Any]]] = {
+    "articles": _articles,
+    "article": _article,
+    "category": _category,
+    "categories": _categories,
+    "tag": _tag,
+    "__typename": _typename,
+}
+
+
+async def answer(run: Run, fields: tuple[Field, ...]) -> dict[str, Any]:
+    return {selected.key: await ROOTS[selected.name](run, selected) for selected in fields}

@@ -172,7 +172,3 @@ def compile_plan(
     assert root is not None
     fields = _Collector(schema, document).fields(root, [operation.selection_set])
     return Plan(document, operation, fields)
-
-
-def field_map(fields: Iterable[Field]) -> Mapping[str, Field]:
-    return {field.key: field for field in fields}

@@ -10,9 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import BindParameter, Row, Select, and_, func, or_
+from sqlalchemy import Row, Select, and_, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute, aliased, defer
 from sqlmodel import col, select
@@ -201,9 +200,11 @@ _OWN_TAG = aliased(ArticleTag)
 _OTHER_TAG = aliased(ArticleTag)
 
 
-def related_ranking(viewer: Viewer, article_ids: Sequence[int] | BindParameter[Any]) -> Select[Any]:
-    """For each source article, the visible others of its category that share a tag with it,
-    ranked newest first: columns `id`, `source_id` and `rank`."""
+async def related_by_shared_tags(
+    *, session: AsyncSession, viewer: Viewer, article_ids: Sequence[int], per_article: int
+) -> dict[int, list[Article]]:
+    """For each article, the newest visible others of its category that share a tag with it,
+    in one statement for many articles."""
     source, own, other = _RELATED_SOURCE, _OWN_TAG, _OTHER_TAG
     pairs = (
         select(
@@ -228,9 +229,9 @@ def related_ranking(viewer: Viewer, article_ids: Sequence[int] | BindParameter[A
         )
         .label("rank")
     )
-    # The ranking carries ids only: a subquery of whole articles would make SQLAlchemy build a
-    # proxy of every column, for every request.
-    return (
+    # The ranking subquery carries ids only: a subquery of whole articles would make SQLAlchemy
+    # build a proxy of every column, for every request.
+    ranked = (
         feed_query(viewer, ArticleFilter())
         .join(
             pairs,
@@ -240,15 +241,8 @@ def related_ranking(viewer: Viewer, article_ids: Sequence[int] | BindParameter[A
             ),
         )
         .with_only_columns(col(Article.id).label("id"), pairs.c.source_id, rank)
+        .subquery()
     )
-
-
-async def related_by_shared_tags(
-    *, session: AsyncSession, viewer: Viewer, article_ids: Sequence[int], per_article: int
-) -> dict[int, list[Article]]:
-    """For each article, the newest visible others of its category that share a tag with it,
-    in one statement for many articles."""
-    ranked = related_ranking(viewer, article_ids).subquery()
     query = (
         select(Article, ranked.c.source_id)
         .join(ranked, ranked.c.id == col(Article.id))

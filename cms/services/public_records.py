@@ -13,20 +13,25 @@ hashing a select costs more than running it on a page of twenty rows.
 
 from collections import defaultdict
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Select, Table, and_, bindparam, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    Column,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cms.models import Article, ArticleSlugHistory, ArticleTag, Category, Media, Tag
-from cms.services.articles import (
-    ArticleFilter,
-    FeedKey,
-    feed_query,
-    related_ranking,
-    visible_articles,
-)
+from cms.services.articles import ArticleFilter, FeedKey, feed_query, visible_articles
 from cms.services.categories import CategoryTree
 from cms.services.viewer import ANONYMOUS
 
@@ -74,10 +79,8 @@ def _split(rows: Sequence[Sequence[Any]], bodies: bool) -> list[Shown]:
     return shown
 
 
-@cache
-def _feed_statement(
-    filters: ArticleFilter, after: bool, bodies: bool
-) -> tuple[Select[Any], ColumnElement[Any]]:
+@lru_cache(maxsize=1024)
+def _feed_statement(filters: ArticleFilter, after: bool, bodies: bool) -> Select[Any]:
     moment = ARTICLE.c.published_at
     query = feed_query(ANONYMOUS, filters)
     if after:
@@ -91,7 +94,7 @@ def _feed_statement(
             )
         )
     query = query.order_by(moment.desc(), ARTICLE.c.id.desc()).limit(bindparam("limit"))
-    return _shown_select(query, bodies), moment
+    return _shown_select(query, bodies)
 
 
 async def feed_page(
@@ -104,7 +107,7 @@ async def feed_page(
 ) -> tuple[list[Shown], bool]:
     """Up to `first` published articles after `after`, newest first, and whether more follow
     (as `articles.feed_page` for a reader)."""
-    statement, _ = _feed_statement(filters, after is not None, bodies)
+    statement = _feed_statement(filters, after is not None, bodies)
     values: dict[str, Any] = {"limit": first + 1}
     if after is not None:
         values |= {"after_moment": after.moment, "after_id": after.id}
@@ -112,7 +115,7 @@ async def feed_page(
     return _split(rows[:first], bodies), len(rows) > first
 
 
-@cache
+@lru_cache(maxsize=1024)
 def _count_statement(filters: ArticleFilter) -> Select[Any]:
     return feed_query(ANONYMOUS, filters).with_only_columns(func.count()).order_by(None)
 
@@ -157,27 +160,59 @@ async def article_by_slug(connection: AsyncConnection, locale: str, slug: str) -
     return None
 
 
-@cache
-def _related_statement(bodies: bool) -> Select[Any]:
-    ranked = related_ranking(ANONYMOUS, bindparam("article_ids", expanding=True)).subquery()
-    query = (
-        select(ARTICLE)
-        .join(ranked, ranked.c.id == ARTICLE.c.id)
-        .where(ranked.c.rank <= bindparam("per_article"))
-        .order_by(ranked.c.source_id, ranked.c.rank)
+_OWN_TAG = ARTICLE_TAG.alias("own_tag")
+_OTHER_TAG = ARTICLE_TAG.alias("other_tag")
+_SOURCE = ARTICLE.alias("source")
+
+
+def _related_arm(index: int) -> Select[Any]:
+    """The related ids of one source (`source_<index>`): its category's published articles,
+    newest first through the feed index, keeping those that share a tag with it, as many as
+    asked. Starting from the tags would read every article of each tag and sort them."""
+    source_id: BindParameter[int] = bindparam(f"source_{index}")
+    shares_a_tag = (
+        select(_OTHER_TAG.c.article_id)
+        .where(
+            _OTHER_TAG.c.article_id == ARTICLE.c.id,
+            _OTHER_TAG.c.tag_id.in_(
+                select(_OWN_TAG.c.tag_id).where(_OWN_TAG.c.article_id == source_id)
+            ),
+        )
+        .exists()
     )
-    return _shown_select(query, bodies).add_columns(ranked.c.source_id)
+    category = select(_SOURCE.c.category_id).where(_SOURCE.c.id == source_id).scalar_subquery()
+    return (
+        feed_query(ANONYMOUS, ArticleFilter())
+        .where(ARTICLE.c.category_id == category, ARTICLE.c.id != source_id, shares_a_tag)
+        .order_by(ARTICLE.c.published_at.desc(), ARTICLE.c.id.desc())
+        .with_only_columns(ARTICLE.c.id.label("id"), source_id.label("source_id"))
+        .limit(bindparam("per_article"))
+        .subquery()
+        .select()
+    )
+
+
+@lru_cache(maxsize=256)
+def _related_statement(sources: int, bodies: bool) -> Select[Any]:
+    ids = union_all(*(_related_arm(index) for index in range(sources))).subquery()
+    query = select(ARTICLE).join(ids, ids.c.id == ARTICLE.c.id)
+    return _shown_select(query, bodies).add_columns(ids.c.source_id)
 
 
 async def related(
     connection: AsyncConnection, article_ids: Sequence[int], per_article: int, *, bodies: bool
 ) -> dict[int, list[Shown]]:
-    """For each article, the newest published others of its category sharing a tag with it."""
-    values = {"article_ids": list(article_ids), "per_article": per_article}
-    rows = (await connection.execute(_related_statement(bodies), values)).all()
+    """For each article, the newest published others of its category that share a tag with it
+    (the rule of `articles.related_by_shared_tags`), newest first."""
+    values: dict[str, Any] = {f"source_{i}": source for i, source in enumerate(article_ids)}
+    values["per_article"] = per_article
+    statement = _related_statement(len(article_ids), bodies)
+    rows = (await connection.execute(statement, values)).all()
     grouped: dict[int, list[Shown]] = defaultdict(list)
     for row, shown in zip(rows, _split([row[:-1] for row in rows], bodies), strict=True):
         grouped[row[-1]].append(shown)
+    for found in grouped.values():
+        found.sort(key=lambda shown: (shown[0]["published_at"], shown[0]["id"]), reverse=True)
     return grouped
 
 

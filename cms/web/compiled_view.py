@@ -16,6 +16,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.schema.base import BaseSchema
 from strawberry.types import ExecutionResult
 
+from cms.db import create_blocking_engine
 from cms.settings import Settings
 from schema.compiled import CompiledQueries, Plan
 from schema.context import Context
@@ -40,6 +41,7 @@ class CompiledPath:
         assert isinstance(schema, Schema)
         self.queries = CompiledQueries(schema._schema, settings)
         self.engine = engine
+        self.blocking = create_blocking_engine(settings)
         self.enabled = settings.compiled_queries
 
     async def answer(self, data: GraphQLRequestData, context: Context) -> ExecutionResult | None:
@@ -57,7 +59,7 @@ class CompiledPath:
         if not isinstance(plan, Plan):
             return None
         try:
-            found = await self.queries.answer(plan, data.variables, self.engine)
+            found = await self.queries.answer(plan, data.variables, self.engine, self.blocking)
         except Exception:
             logger.exception("The compiled path failed; the normal path answers instead.")
             return None

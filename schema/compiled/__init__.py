@@ -23,8 +23,10 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLSchema
 from graphql.execution.values import get_variable_values
+from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from cms.services.public_records import reading
 from cms.settings import Settings
 from schema.compiled.plan import Plan, Unsupported, compile_plan
 from schema.compiled.roots import answer
@@ -71,7 +73,11 @@ class CompiledQueries:
         return found
 
     async def answer(
-        self, plan: Plan, variables: Mapping[str, Any] | None, engine: AsyncEngine
+        self,
+        plan: Plan,
+        variables: Mapping[str, Any] | None,
+        engine: AsyncEngine,
+        blocking: Engine | None = None,
     ) -> Answer | None:
         """The response's data and cache tags, or None where the normal path must answer."""
         inputs = dict(variables or {})
@@ -85,8 +91,8 @@ class CompiledQueries:
         name = plan.operation.name.value if plan.operation.name else None
         if query_cost(self.schema, plan.document, name, inputs) > self.limits.cost:
             return None
-        async with engine.connect() as connection:
-            run = Run(connection, self.settings, coerced, self.settings.zone)
+        async with reading(engine, blocking) as reader:
+            run = Run(reader, self.settings, coerced, self.settings.zone)
             try:
                 data = await answer(run, plan.fields)
             except (Refer, GraphQLError):

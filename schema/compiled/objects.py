@@ -128,7 +128,7 @@ async def _cover(run: Run, items: Sequence[Shown], selected: Field) -> list[Any]
 
 
 async def _tags(run: Run, items: Sequence[Shown], selected: Field) -> list[Any]:
-    found = await public_records.tags_of(run.connection, [a["id"] for a, _, _ in items])
+    found = await public_records.tags_of(run.reader, [a["id"] for a, _, _ in items])
     lists: list[list[TagItem]] = []
     for article, _, _ in items:
         own = found.get(article["id"], [])
@@ -143,7 +143,7 @@ async def _related(run: Run, items: Sequence[Shown], selected: Field) -> list[An
     sources = [a["id"] for a, _, _ in items if a["category_id"] is not None]
     found: dict[int, list[Shown]] = {}
     if first > 0 and sources:
-        found = await public_records.related(run.connection, sources, first, bodies=selected.bodies)
+        found = await public_records.related(run.reader, sources, first, bodies=selected.bodies)
     lists: list[list[Shown]] = []
     for article, _, _ in items:
         if article["category_id"] is None or first == 0:
@@ -158,7 +158,7 @@ async def _translations(run: Run, items: Sequence[Shown], selected: Field) -> li
     groups = sorted({a["translation_group"] for a, _, _ in items if a["translation_group"]})
     found: dict[str, list[Shown]] = {}
     if groups:
-        found = await public_records.translations(run.connection, groups, bodies=selected.bodies)
+        found = await public_records.translations(run.reader, groups, bodies=selected.bodies)
     lists: list[list[Shown]] = []
     for article, _, _ in items:
         group = article["translation_group"]
@@ -197,7 +197,7 @@ async def connection(
     check_first(first, run.settings.page_size_max)
     position = decode_cursor(after) if after is not None else None
     page, has_next = await public_records.feed_page(
-        run.connection, filters, first, position, bodies=_lists_bodies(selected)
+        run.reader, filters, first, position, bodies=_lists_bodies(selected)
     )
     run.shows(*feed_tags(filters), *(f"article:{a['public_id']}" for a, _, _ in page))
     cursors = [encode_cursor(FeedKey(a["published_at"], a["id"])) for a, _, _ in page]
@@ -206,7 +206,7 @@ async def connection(
         if child.name == TYPENAME:
             out[child.key] = "ArticleConnection"
         elif child.name == "totalCount":
-            out[child.key] = await public_records.feed_count(run.connection, filters)
+            out[child.key] = await public_records.feed_count(run.reader, filters)
         elif child.name == "nodes":
             out[child.key] = await articles(run, page, child.children)
         elif child.name == "pageInfo":

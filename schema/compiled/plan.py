@@ -11,7 +11,7 @@ interface it implements) are merged into one list per response key, in document 
 variable leaves the document to the normal path.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from graphql import (

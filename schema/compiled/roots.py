@@ -22,7 +22,7 @@ async def _articles(run: Run, selected: Field) -> Any:
             raise Refer("unknown category")
         category_ids = tree.with_descendants(found)
     if arguments["tag"] is not None:
-        tag = await public_records.tag_by_slug(run.connection, arguments["tag"])
+        tag = await public_records.tag_by_slug(run.reader, arguments["tag"])
         run.shows("tags")
         if tag is None:
             raise Refer("unknown tag")
@@ -44,9 +44,9 @@ async def _article(run: Run, selected: Field) -> Any:
     chosen = run.locale(arguments["locale"]) or run.settings.default_locale
     run.shows(f"article:{public_id}" if public_id else f"slug:{chosen}:{slug}")
     if public_id is not None:
-        shown = await public_records.article_by_public_id(run.connection, public_id)
+        shown = await public_records.article_by_public_id(run.reader, public_id)
     else:
-        shown = await public_records.article_by_slug(run.connection, chosen, slug)
+        shown = await public_records.article_by_slug(run.reader, chosen, slug)
     if shown is None:
         return None
     run.shows(f"article:{shown[0]['public_id']}")
@@ -82,7 +82,7 @@ async def _tag(run: Run, selected: Field) -> Any:
     arguments = run.arguments(selected)
     chosen = run.locale(arguments["locale"])
     run.shows("tags")
-    found = await public_records.tag_by_slug(run.connection, arguments["slug"])
+    found = await public_records.tag_by_slug(run.reader, arguments["slug"])
     if found is None:
         return None
     run.shows(f"tag:{found['id']}")

@@ -1,4 +1,4 @@
-"""What one compiled answer carries while it runs: the connection, the coerced variables, the
+"""What one compiled answer carries while it runs: the reader, the coerced variables, the
 cache tags it collects, and the category tree read at most once."""
 
 from collections.abc import Mapping
@@ -7,10 +7,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from graphql.execution.values import VariableValues, get_argument_values
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cms.services import public_records
 from cms.services.categories import CategoryTree
+from cms.services.public_records import Reader
 from cms.settings import Settings
 from schema.compiled.plan import Field
 
@@ -22,7 +22,7 @@ class Refer(Exception):
 
 @dataclass
 class Run:
-    connection: AsyncConnection
+    reader: Reader
     settings: Settings
     variables: VariableValues
     zone: ZoneInfo
@@ -51,5 +51,5 @@ class Run:
 
     async def tree(self) -> CategoryTree:
         if self._tree is None:
-            self._tree = await public_records.category_tree(self.connection)
+            self._tree = await public_records.category_tree(self.reader)
         return self._tree

@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any, Protocol
 
 from sqlalchemy import (
@@ -99,39 +99,74 @@ TAG: Table = Tag.__table__  # type: ignore[attr-defined]
 ARTICLE_TAG: Table = ArticleTag.__table__  # type: ignore[attr-defined]
 SLUG_HISTORY: Table = ArticleSlugHistory.__table__  # type: ignore[attr-defined]
 
-_BODY_KEYS = frozenset({"body", "body_text"})
-_LISTED: tuple[Column[Any], ...] = tuple(c for c in ARTICLE.c if c.key not in _BODY_KEYS)
-_WHOLE: tuple[Column[Any], ...] = tuple(ARTICLE.c)
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """The columns a response shows: of the articles, and of their category and cover (None:
+    not joined). Reading only these spares the parsing of every unshown time and JSON value."""
+
+    article: frozenset[str]
+    category: frozenset[str] | None = None
+    cover: frozenset[str] | None = None
 
 
-def _article_columns(bodies: bool) -> tuple[Column[Any], ...]:
-    return _WHOLE if bodies else _LISTED
+ARTICLE_KEYS = frozenset({"id", "public_id", "published_at", "locale"})
+"""Read with every article: its identity, its cursor and cache tag, and its language."""
 
 
-def _shown_select(query: Select[Any], bodies: bool) -> Select[Any]:
-    """The articles of `query` with their category's and cover's columns, in one statement."""
+def _picked(table: Table, keys: frozenset[str]) -> list[Column[Any]]:
+    return [column for column in table.c if column.key in keys | {"id"}]
+
+
+def _shown_select(query: Select[Any], columns: Columns) -> Select[Any]:
+    """The articles of `query` with the columns asked for, their category's and cover's joined
+    in the same statement when asked for."""
+    picked = _picked(ARTICLE, columns.article | ARTICLE_KEYS)
+    if columns.category is not None:
+        picked += _picked(CATEGORY, columns.category)
+    if columns.cover is not None:
+        picked += _picked(MEDIA, columns.cover)
+    query = query.with_only_columns(*picked)
+    if columns.category is not None:
+        query = query.outerjoin(CATEGORY, CATEGORY.c.id == ARTICLE.c.category_id)
+    if columns.cover is not None:
+        query = query.outerjoin(MEDIA, MEDIA.c.id == ARTICLE.c.cover_id)
+    return query
+
+
+@lru_cache(maxsize=256)
+def _keys(columns: Columns) -> tuple[list[str], list[str], list[str]]:
+    def keys(table: Table, wanted: frozenset[str] | None) -> list[str]:
+        return [c.key for c in _picked(table, wanted)] if wanted is not None else []
+
     return (
-        query.with_only_columns(*_article_columns(bodies), *CATEGORY.c, *MEDIA.c)
-        .outerjoin(CATEGORY, CATEGORY.c.id == ARTICLE.c.category_id)
-        .outerjoin(MEDIA, MEDIA.c.id == ARTICLE.c.cover_id)
+        keys(ARTICLE, columns.article | ARTICLE_KEYS),
+        keys(CATEGORY, columns.category),
+        keys(MEDIA, columns.cover),
     )
 
 
-def _split(rows: Sequence[Sequence[Any]], bodies: bool) -> list[Shown]:
-    keys = [c.key for c in _article_columns(bodies)]
-    category_keys = [c.key for c in CATEGORY.c]
-    media_keys = [c.key for c in MEDIA.c]
+def _split(rows: Sequence[Sequence[Any]], columns: Columns) -> list[Shown]:
+    keys, category_keys, media_keys = _keys(columns)
     a, c = len(keys), len(keys) + len(category_keys)
     shown: list[Shown] = []
     for row in rows:
-        category = dict(zip(category_keys, row[a:c], strict=True)) if row[a] is not None else None
-        cover = dict(zip(media_keys, row[c:], strict=True)) if row[c] is not None else None
+        category = (
+            dict(zip(category_keys, row[a:c], strict=True))
+            if category_keys and row[a] is not None
+            else None
+        )
+        cover = (
+            dict(zip(media_keys, row[c:], strict=True))
+            if media_keys and row[c] is not None
+            else None
+        )
         shown.append((dict(zip(keys, row[:a], strict=True)), category, cover))
     return shown
 
 
 @lru_cache(maxsize=1024)
-def _feed_statement(filters: ArticleFilter, after: bool, bodies: bool) -> Select[Any]:
+def _feed_statement(filters: ArticleFilter, after: bool, columns: Columns) -> Select[Any]:
     moment = ARTICLE.c.published_at
     query = feed_query(ANONYMOUS, filters)
     if after:
@@ -145,7 +180,7 @@ def _feed_statement(filters: ArticleFilter, after: bool, bodies: bool) -> Select
             )
         )
     query = query.order_by(moment.desc(), ARTICLE.c.id.desc()).limit(bindparam("limit"))
-    return _shown_select(query, bodies)
+    return _shown_select(query, columns)
 
 
 async def feed_page(
@@ -153,17 +188,16 @@ async def feed_page(
     filters: ArticleFilter,
     first: int,
     after: FeedKey | None,
-    *,
-    bodies: bool,
+    columns: Columns,
 ) -> tuple[list[Shown], bool]:
     """Up to `first` published articles after `after`, newest first, and whether more follow
     (as `articles.feed_page` for a reader)."""
-    statement = _feed_statement(filters, after is not None, bodies)
+    statement = _feed_statement(filters, after is not None, columns)
     values: dict[str, Any] = {"limit": first + 1}
     if after is not None:
         values |= {"after_moment": after.moment, "after_id": after.id}
     rows = await reader.rows(statement, values)
-    return _split(rows[:first], bodies), len(rows) > first
+    return _split(rows[:first], columns), len(rows) > first
 
 
 @lru_cache(maxsize=1024)
@@ -176,14 +210,14 @@ async def feed_count(reader: Reader, filters: ArticleFilter) -> int:
     return int(rows[0][0]) if rows else 0
 
 
-@cache
-def _by_public_id_statement() -> Select[Any]:
+@lru_cache(maxsize=256)
+def _by_public_id_statement(columns: Columns) -> Select[Any]:
     query = visible_articles(ANONYMOUS).where(ARTICLE.c.public_id == bindparam("public_id"))
-    return _shown_select(query, bodies=True)
+    return _shown_select(query, columns)
 
 
-@cache
-def _by_slug_statements() -> tuple[Select[Any], Select[Any]]:
+@lru_cache(maxsize=256)
+def _by_slug_statements(columns: Columns) -> tuple[Select[Any], Select[Any]]:
     current = visible_articles(ANONYMOUS).where(
         ARTICLE.c.locale == bindparam("locale"), ARTICLE.c.slug == bindparam("slug")
     )
@@ -195,20 +229,20 @@ def _by_slug_statements() -> tuple[Select[Any], Select[Any]]:
         )
         .limit(1)
     )
-    return _shown_select(current, bodies=True), _shown_select(former, bodies=True)
+    return _shown_select(current, columns), _shown_select(former, columns)
 
 
-async def article_by_public_id(reader: Reader, public_id: str) -> Shown | None:
-    rows = await reader.rows(_by_public_id_statement(), {"public_id": public_id})
-    return _split(rows, bodies=True)[0] if rows else None
+async def article_by_public_id(reader: Reader, public_id: str, columns: Columns) -> Shown | None:
+    rows = await reader.rows(_by_public_id_statement(columns), {"public_id": public_id})
+    return _split(rows, columns)[0] if rows else None
 
 
-async def article_by_slug(reader: Reader, locale: str, slug: str) -> Shown | None:
+async def article_by_slug(reader: Reader, locale: str, slug: str, columns: Columns) -> Shown | None:
     """The article with this slug now, or else the one that used to have it."""
-    for statement in _by_slug_statements():
+    for statement in _by_slug_statements(columns):
         rows = await reader.rows(statement, {"locale": locale, "slug": slug})
         if rows:
-            return _split(rows, bodies=True)[0]
+            return _split(rows, columns)[0]
     return None
 
 
@@ -245,47 +279,47 @@ def _related_arm(index: int) -> Select[Any]:
 
 
 @lru_cache(maxsize=256)
-def _related_statement(sources: int, bodies: bool) -> Select[Any]:
+def _related_statement(sources: int, columns: Columns) -> Select[Any]:
     ids = union_all(*(_related_arm(index) for index in range(sources))).subquery()
     query = select(ARTICLE).join(ids, ids.c.id == ARTICLE.c.id)
-    return _shown_select(query, bodies).add_columns(ids.c.source_id)
+    return _shown_select(query, columns).add_columns(ids.c.source_id)
 
 
 async def related(
-    reader: Reader, article_ids: Sequence[int], per_article: int, *, bodies: bool
+    reader: Reader, article_ids: Sequence[int], per_article: int, columns: Columns
 ) -> dict[int, list[Shown]]:
     """For each article, the newest published others of its category that share a tag with it
     (the rule of `articles.related_by_shared_tags`), newest first."""
     values: dict[str, Any] = {f"source_{i}": source for i, source in enumerate(article_ids)}
     values["per_article"] = per_article
-    statement = _related_statement(len(article_ids), bodies)
+    statement = _related_statement(len(article_ids), columns)
     rows = await reader.rows(statement, values)
     grouped: dict[int, list[Shown]] = defaultdict(list)
-    for row, shown in zip(rows, _split([row[:-1] for row in rows], bodies), strict=True):
+    for row, shown in zip(rows, _split([row[:-1] for row in rows], columns), strict=True):
         grouped[row[-1]].append(shown)
     for found in grouped.values():
         found.sort(key=lambda shown: (shown[0]["published_at"], shown[0]["id"]), reverse=True)
     return grouped
 
 
-@cache
-def _translations_statement(bodies: bool) -> Select[Any]:
+@lru_cache(maxsize=256)
+def _translations_statement(columns: Columns) -> Select[Any]:
     query = (
         visible_articles(ANONYMOUS)
         .where(ARTICLE.c.translation_group.in_(bindparam("groups", expanding=True)))
         .order_by(ARTICLE.c.locale)
     )
-    return _shown_select(query, bodies)
+    return _shown_select(query, columns)
 
 
 async def translations(
-    reader: Reader, groups: Sequence[str], *, bodies: bool
+    reader: Reader, groups: Sequence[str], columns: Columns
 ) -> dict[str, list[Shown]]:
     """The published articles of each translation group, by locale."""
-    statement = _translations_statement(bodies)
+    statement = _translations_statement(columns)
     rows = await reader.rows(statement, {"groups": list(groups)})
     grouped: dict[str, list[Shown]] = defaultdict(list)
-    for shown in _split(rows, bodies):
+    for shown in _split(rows, columns):
         grouped[shown[0]["translation_group"]].append(shown)
     return grouped
 

@@ -16,7 +16,7 @@ from strawberry.relay.utils import to_base64
 
 from cms.services import public_records
 from cms.services.articles import ArticleFilter, FeedKey
-from cms.services.public_records import Record, Shown
+from cms.services.public_records import Columns, Record, Shown
 from schema.article import RELATED_MAX, feed_tags
 from schema.compiled.plan import Field
 from schema.compiled.state import Refer, Run
@@ -143,7 +143,7 @@ async def _related(run: Run, items: Sequence[Shown], selected: Field) -> list[An
     sources = [a["id"] for a, _, _ in items if a["category_id"] is not None]
     found: dict[int, list[Shown]] = {}
     if first > 0 and sources:
-        found = await public_records.related(run.reader, sources, first, bodies=selected.bodies)
+        found = await public_records.related(run.reader, sources, first, shown_columns(selected))
     lists: list[list[Shown]] = []
     for article, _, _ in items:
         if article["category_id"] is None or first == 0:
@@ -158,7 +158,7 @@ async def _translations(run: Run, items: Sequence[Shown], selected: Field) -> li
     groups = sorted({a["translation_group"] for a, _, _ in items if a["translation_group"]})
     found: dict[str, list[Shown]] = {}
     if groups:
-        found = await public_records.translations(run.reader, groups, bodies=selected.bodies)
+        found = await public_records.translations(run.reader, groups, shown_columns(selected))
     lists: list[list[Shown]] = []
     for article, _, _ in items:
         group = article["translation_group"]
@@ -180,14 +180,9 @@ _ARTICLE_RELATIONS: Mapping[str, Relation] = {
 }
 
 
-def _lists_bodies(selected: Field) -> bool:
-    """Whether a connection's articles are shown with their bodies."""
-    for child in selected.children:
-        if child.name == "nodes" and child.bodies:
-            return True
-        if child.name == "edges" and any(n.name == "node" and n.bodies for n in child.children):
-            return True
-    return False
+def shown_columns(selected: Field) -> Columns:
+    assert selected.columns is not None
+    return selected.columns
 
 
 async def connection(
@@ -197,7 +192,7 @@ async def connection(
     check_first(first, run.settings.page_size_max)
     position = decode_cursor(after) if after is not None else None
     page, has_next = await public_records.feed_page(
-        run.reader, filters, first, position, bodies=_lists_bodies(selected)
+        run.reader, filters, first, position, shown_columns(selected)
     )
     run.shows(*feed_tags(filters), *(f"article:{a['public_id']}" for a, _, _ in page))
     cursors = [encode_cursor(FeedKey(a["published_at"], a["id"])) for a, _, _ in page]

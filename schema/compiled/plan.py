@@ -34,6 +34,8 @@ from graphql import (
 )
 from strawberry.schema.schema import validate_document
 
+from cms.services.public_records import Columns
+from schema.compiled.columns import article_columns
 from schema.compiled.coverage import COMPILED, TYPENAME
 from schema.limits import Limits
 from schema.text_input import nul_location
@@ -52,8 +54,8 @@ class Field:
     node: FieldNode
     definition: GraphQLField | None
     children: tuple["Field", ...]
-    bodies: bool
-    """Whether `body` or `plainText` is among the children (an article list reads them then)."""
+    columns: Columns | None
+    """For a field of articles or of a connection of them: the columns its articles show."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,22 @@ class Plan:
     fields: tuple[Field, ...]
 
 
-_BODY_FIELDS = frozenset({"body", "plainText"})
+def _shown_articles(type_name: str, children: tuple[Field, ...]) -> list[Field]:
+    """The selections showing the articles of a field of this type."""
+    if type_name == "Article":
+        return list(children)
+    if type_name != "ArticleConnection":
+        return []
+    nodes = [c for c in children if c.name == "nodes"]
+    nodes += [n for e in children if e.name == "edges" for n in e.children if n.name == "node"]
+    return [field for node in nodes for field in node.children]
+
+
+def _columns(type_name: str, children: tuple[Field, ...]) -> Columns | None:
+    if type_name not in ("Article", "ArticleConnection"):
+        return None
+    shown = _shown_articles(type_name, children)
+    return article_columns((f.name, [c.name for c in f.children]) for f in shown)
 
 
 def _chosen_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode:
@@ -137,7 +154,7 @@ class _Collector:
     def _field(self, parent: GraphQLObjectType, key: str, nodes: list[FieldNode]) -> Field:
         name = nodes[0].name.value
         if name == TYPENAME:
-            return Field(key, name, nodes[0], None, (), bodies=False)
+            return Field(key, name, nodes[0], None, (), None)
         if name not in COMPILED.get(parent.name, ()):
             raise Unsupported(f"{parent.name}.{name}")
         definition = parent.fields[name]
@@ -147,8 +164,7 @@ class _Collector:
             children = self.fields(named, (n.selection_set for n in nodes if n.selection_set))
         elif not all(n.selection_set is None for n in nodes):
             raise Unsupported(f"{parent.name}.{name} selects below a leaf")
-        bodies = any(child.name in _BODY_FIELDS for child in children)
-        return Field(key, name, nodes[0], definition, children, bodies)
+        return Field(key, name, nodes[0], definition, children, _columns(named.name, children))
 
 
 def compile_plan(

@@ -44,9 +44,13 @@ async def _article(run: Run, selected: Field) -> Any:
     chosen = run.locale(arguments["locale"]) or run.settings.default_locale
     run.shows(f"article:{public_id}" if public_id else f"slug:{chosen}:{slug}")
     if public_id is not None:
-        shown = await public_records.article_by_public_id(run.reader, public_id)
+        shown = await public_records.article_by_public_id(
+            run.reader, public_id, objects.shown_columns(selected)
+        )
     else:
-        shown = await public_records.article_by_slug(run.reader, chosen, slug)
+        shown = await public_records.article_by_slug(
+            run.reader, chosen, slug, objects.shown_columns(selected)
+        )
     if shown is None:
         return None
     run.shows(f"article:{shown[0]['public_id']}")

@@ -16,6 +16,7 @@ the price of an fsync per write. Production runs PostgreSQL, which fsyncs its lo
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 import sqlalchemy
 from sqlalchemy import Engine, event, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -80,6 +81,7 @@ def create_blocking_engine(settings: Settings) -> Engine | None:
         hide_parameters=not settings.sql_echo,
         poolclass=StaticPool,
         connect_args={"check_same_thread": False},
+        json_deserializer=orjson.loads,
     )
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine

@@ -195,7 +195,7 @@ async def connection(
         run.reader, filters, first, position, shown_columns(selected)
     )
     run.shows(*feed_tags(filters), *(f"article:{a['public_id']}" for a, _, _ in page))
-    cursors = [encode_cursor(FeedKey(a["published_at"], a["id"])) for a, _, _ in page]
+    cursors = _cursors(page) if _shows_cursors(selected) else []
     out: dict[str, Any] = {}
     for child in selected.children:
         if child.name == TYPENAME:
@@ -209,6 +209,19 @@ async def connection(
         else:
             out[child.key] = await _edges(run, child, page, cursors)
     return out
+
+
+def _shows_cursors(selected: Field) -> bool:
+    for child in selected.children:
+        if child.name == "pageInfo" and any(c.name.endswith("Cursor") for c in child.children):
+            return True
+        if child.name == "edges" and any(c.name == "cursor" for c in child.children):
+            return True
+    return False
+
+
+def _cursors(page: list[Shown]) -> list[str]:
+    return [encode_cursor(FeedKey(a["published_at"], a["id"])) for a, _, _ in page]
 
 
 def _page_info(

@@ -203,6 +203,21 @@ def _supported(seed: Seed) -> list[tuple[str, dict[str, Any] | None]]:
             {"locale": "ka"},
         ),
         (
+            """query Article($slug: String!, $locale: String!) {
+              article(slug: $slug, locale: $locale) {
+                publicId slug title lead body readingTimeMinutes views
+                publishedAt publishedAtLocal updatedAt
+                sourceName sourceUrl
+                category { name slug }
+                tags { name slug }
+                authors { name }
+                cover { url width height alt caption credit }
+                related(first: 5) { title slug publishedAt }
+                translations { locale slug title }
+              } }""",
+            {"slug": seed.slug, "locale": "en"},
+        ),
+        (
             f"""query Everything($id: String!) {{
               article(publicId: $id) {{
                 {ARTICLE_FIELDS}
@@ -210,6 +225,7 @@ def _supported(seed: Seed) -> list[tuple[str, dict[str, Any] | None]]:
                   en: name(locale: "en") ka: description(locale: "ka")
                   parent {{ slug name }} children {{ slug }} }}
                 tags {{ __typename id slug name ka: name(locale: "ka") }}
+                authors {{ __typename id name bio }}
                 cover {{ {MEDIA_FIELDS} }}
                 related(first: 3) {{ title slug tags {{ slug }} category {{ slug }} }}
                 none: related(first: 0) {{ slug }}

@@ -41,7 +41,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from cms.models import Article, ArticleSlugHistory, ArticleTag, Category, Media, Tag
+from cms.models import (
+    Article,
+    ArticleAuthor,
+    ArticleSlugHistory,
+    ArticleTag,
+    Category,
+    Media,
+    Tag,
+    User,
+)
 from cms.services.articles import ArticleFilter, FeedKey, feed_query, visible_articles
 from cms.services.categories import CategoryTree
 from cms.services.viewer import ANONYMOUS
@@ -98,6 +107,8 @@ MEDIA: Table = Media.__table__  # type: ignore[attr-defined]
 TAG: Table = Tag.__table__  # type: ignore[attr-defined]
 ARTICLE_TAG: Table = ArticleTag.__table__  # type: ignore[attr-defined]
 SLUG_HISTORY: Table = ArticleSlugHistory.__table__  # type: ignore[attr-defined]
+ARTICLE_AUTHOR: Table = ArticleAuthor.__table__  # type: ignore[attr-defined]
+USER: Table = User.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,6 +350,29 @@ async def tags_of(reader: Reader, article_ids: Sequence[int]) -> dict[int, list[
     grouped: dict[int, list[Record]] = defaultdict(list)
     for row in rows:
         grouped[row[0]].append(dict(zip(keys, row[1:], strict=True)))
+    return grouped
+
+
+_AUTHORS_OF_ARTICLES = (
+    select(
+        ARTICLE_AUTHOR.c.article_id, USER.c.id, USER.c.display_name, USER.c.bio, USER.c.is_active
+    )
+    .join(USER, USER.c.id == ARTICLE_AUTHOR.c.user_id)
+    .where(ARTICLE_AUTHOR.c.article_id.in_(bindparam("article_ids", expanding=True)))
+    .order_by(ARTICLE_AUTHOR.c.article_id, ARTICLE_AUTHOR.c.position, USER.c.id)
+)
+
+
+async def authors_of(reader: Reader, article_ids: Sequence[int]) -> dict[int, list[Record]]:
+    """Each article's authors in byline order, inactive ones too (with `is_active`): only the
+    public byline columns are read."""
+    rows = await reader.rows(_AUTHORS_OF_ARTICLES, {"article_ids": list(article_ids)})
+    grouped: dict[int, list[Record]] = defaultdict(list)
+    for row in rows:
+        article_id, user_id, name, bio, active = tuple(row)
+        grouped[article_id].append(
+            {"id": user_id, "display_name": name, "bio": bio, "is_active": active}
+        )
     return grouped
 
 

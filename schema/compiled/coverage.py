@@ -40,6 +40,7 @@ COMPILED: Mapping[str, frozenset[str]] = {
             "category",
             "cover",
             "tags",
+            "authors",
             "related",
             "translations",
         }
@@ -61,6 +62,7 @@ COMPILED: Mapping[str, frozenset[str]] = {
         }
     ),
     "Tag": frozenset({"id", "slug", "name", "articles"}),
+    "Author": frozenset({"id", "name", "bio"}),
     "Media": frozenset(
         {
             "id",

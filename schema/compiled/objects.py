@@ -170,11 +170,32 @@ async def _translations(run: Run, items: Sequence[Shown], selected: Field) -> li
     return await _article_lists(run, lists, selected.children)
 
 
+async def _authors(run: Run, items: Sequence[Shown], selected: Field) -> list[Any]:
+    found = await public_records.authors_of(run.reader, [a["id"] for a, _, _ in items])
+    lists: list[list[dict[str, Any]]] = []
+    for article, _, _ in items:
+        users = found.get(article["id"], [])
+        run.shows(*(f"user:{user['id']}" for user in users))
+        lists.append([_author(user, selected) for user in users if user["is_active"]])
+    return lists
+
+
+def _author(user: Record, selected: Field) -> dict[str, Any]:
+    values = {
+        TYPENAME: "Author",
+        "id": to_base64("Author", user["id"]),
+        "name": user["display_name"],
+        "bio": user["bio"],
+    }
+    return {child.key: values[child.name] for child in selected.children}
+
+
 Relation = Callable[[Run, Sequence[Shown], Field], Awaitable[list[Any]]]
 _ARTICLE_RELATIONS: Mapping[str, Relation] = {
     "category": _category,
     "cover": _cover,
     "tags": _tags,
+    "authors": _authors,
     "related": _related,
     "translations": _translations,
 }

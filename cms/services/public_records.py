@@ -29,6 +29,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Executable,
+    Integer,
     Row,
     Select,
     Table,
@@ -266,7 +267,7 @@ def _related_arm(index: int) -> Select[Any]:
     """The related ids of one source (`source_<index>`): its category's published articles,
     newest first through the feed index, keeping those that share a tag with it, as many as
     asked. Starting from the tags would read every article of each tag and sort them."""
-    source_id: BindParameter[int] = bindparam(f"source_{index}")
+    source_id: BindParameter[int] = bindparam(f"source_{index}", type_=Integer)
     shares_a_tag = (
         select(_OTHER_TAG.c.article_id)
         .where(

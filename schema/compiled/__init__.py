@@ -10,12 +10,14 @@ connection (`cms.services.public_records`, which shares the visibility rule with
 read) and writes the response dicts directly (`roots`, `objects`).
 
 The compiled path only ever answers or steps aside: a document it does not support, variables
-that do not coerce, a cost over the limit, or an argument the normal path would refuse all
-return None, and the caller runs the normal path, which gives the exact errors. So bad input is
-answered the same way on both paths by construction.
+that do not coerce, a cost over the limit, an argument the normal path would refuse, or a run
+past the time limit (`CMS_MAX_QUERY_SECONDS`) all return None, and the caller runs the normal
+path, which gives the exact errors. So bad input is answered the same way on both paths by
+construction.
 """
 
-import logging
+import asyncio
+import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,8 +38,6 @@ from schema.text_input import nul_location
 
 PLAN_CACHE_SIZE = 1024
 """Plans (and refusals) kept per process, by document text and operation name."""
-
-logger = logging.getLogger("cms.compiled")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +91,17 @@ class CompiledQueries:
         name = plan.operation.name.value if plan.operation.name else None
         if query_cost(self.schema, plan.document, name, inputs) > self.limits.cost:
             return None
-        async with reading(engine, blocking) as reader:
-            run = Run(reader, self.settings, coerced, self.settings.zone)
-            try:
+        started = time.monotonic()
+        try:
+            async with asyncio.timeout(self.limits.seconds), reading(engine, blocking) as reader:
+                run = Run(reader, self.settings, coerced, self.settings.zone)
                 data = await answer(run, plan.fields)
-            except (Refer, GraphQLError):
-                return None
+        except (Refer, GraphQLError, TimeoutError):
+            return None
+        if time.monotonic() - started > self.limits.seconds:
+            # Reads on the blocking connection never await, so no timeout can cut them short:
+            # a run past the limit is answered by the normal path, which gives the limit's error.
+            return None
         return Answer(data, frozenset(run.tags))
 
 

@@ -10,6 +10,7 @@ record them.
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from strawberry.relay.utils import to_base64
@@ -406,39 +407,55 @@ _MEDIA_COLUMNS: Mapping[str, str] = {
 async def media(run: Run, items: Sequence[Record], fields: Sequence[Field]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [{} for _ in items]
     for selected in fields:
+        write, key = _media_writer(run, selected), selected.key
         for written, item in zip(out, items, strict=True):
-            written[selected.key] = _media_field(run, item, selected)
+            written[key] = write(item)
     return out
 
 
-def _media_field(run: Run, item: Record, selected: Field) -> Any:
+def _media_writer(run: Run, selected: Field) -> Callable[[Record], Any]:
+    """How to write one field of a media item, decided once for all items of a level."""
     name, settings = selected.name, run.settings
     column = _MEDIA_COLUMNS.get(name)
     if column is not None:
-        return item[column]
+        return itemgetter(column)
     if name == TYPENAME:
-        return "Media"
+        return lambda item: "Media"
     if name == "id":
-        return to_base64("Media", item["id"])
+        return lambda item: to_base64("Media", item["id"])
     if name == "kind":
-        return MediaKind(item["kind"].value).name
+        return lambda item: MediaKind(item["kind"].value).name
     if name == "createdAt":
-        return _iso(item["created_at"])
+        return lambda item: _iso(item["created_at"])
     if name == "focalPoint":
-        point = {TYPENAME: "FocalPoint", "x": item["focal_x"], "y": item["focal_y"]}
-        return {child.key: point[child.name] for child in selected.children}
-    key, own_width, rows = item["storage_key"], item["width"], item["renditions"]
+        return lambda item: _focal_point(item, selected)
     if name == "renditions":
-        return [
+        return lambda item: [
             {child.key: _rendition_field(rendition, child.name) for child in selected.children}
-            for rendition in renditions_of(settings, rows)
+            for rendition in renditions_of(settings, item["renditions"])
         ]
     arguments = run.arguments(selected)
     image_format: ImageFormat = arguments["format"]
     aspect: ImageAspect = arguments["aspect"]
     if name == "url":
-        return media_url(settings, key, own_width, rows, arguments["width"], image_format, aspect)
-    return media_srcset(settings, key, own_width, rows, image_format, aspect)
+        width = arguments["width"]
+        return lambda item: media_url(
+            settings,
+            item["storage_key"],
+            item["width"],
+            item["renditions"],
+            width,
+            image_format,
+            aspect,
+        )
+    return lambda item: media_srcset(
+        settings, item["storage_key"], item["width"], item["renditions"], image_format, aspect
+    )
+
+
+def _focal_point(item: Record, selected: Field) -> dict[str, Any]:
+    point = {TYPENAME: "FocalPoint", "x": item["focal_x"], "y": item["focal_y"]}
+    return {child.key: point[child.name] for child in selected.children}
 
 
 def _rendition_field(rendition: Any, name: str) -> Any:

@@ -104,6 +104,8 @@ async def _seed(session: AsyncSession) -> Seed:
                 is_featured=n % 5 == 0,
                 translation_group=f"group-{n // 2}" if n < 8 else None,
                 seo_title="SEO" if n == 3 else None,
+                is_breaking=n in (5, 7, 9),
+                breaking_until={5: now + timedelta(hours=1), 7: now - timedelta(hours=1)}.get(n),
             )
         )
     newest = now + timedelta(days=1)
@@ -180,7 +182,7 @@ async def paths(settings: Settings, seed: Seed) -> AsyncIterator[Paths]:
 ARTICLE_FIELDS = """
   __typename id publicId locale slug title lead body plainText readingTimeMinutes
   publishedAt publishedAtLocal updatedAt createdAt scheduledAt views sourceName sourceUrl
-  isFeatured seoTitle seoDescription status version isLiveBlog
+  isFeatured seoTitle seoDescription status version isLiveBlog isBreaking isOverdue
 """
 MEDIA_FIELDS = """
   __typename id kind mimeType size width height durationSeconds alt caption credit

@@ -27,6 +27,8 @@ ARTICLE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "status": ("status",),
     "version": ("version",),
     "isLiveBlog": ("is_live_blog",),
+    "isBreaking": ("is_breaking", "breaking_until"),
+    "isOverdue": ("status", "scheduled_at"),
     "category": ("category_id",),
     "cover": ("cover_id",),
     "related": ("category_id",),

@@ -37,6 +37,8 @@ COMPILED: Mapping[str, frozenset[str]] = {
             "status",
             "version",
             "isLiveBlog",
+            "isBreaking",
+            "isOverdue",
             "category",
             "cover",
             "tags",

@@ -18,7 +18,7 @@ from strawberry.relay.utils import to_base64
 from cms.services import public_records
 from cms.services.articles import ArticleFilter, FeedKey
 from cms.services.public_records import Columns, Record, Shown
-from schema.article import RELATED_MAX, feed_tags
+from schema.article import RELATED_MAX, feed_tags, is_breaking, is_overdue
 from schema.compiled.plan import Field
 from schema.compiled.state import Refer, Run
 from schema.enums import ArticleStatus, MediaKind
@@ -66,6 +66,10 @@ ARTICLE_SCALARS: Mapping[str, ArticleScalar] = {
     "status": lambda a, run: ArticleStatus(a["status"].value).name,
     "version": lambda a, run: a["version"],
     "isLiveBlog": lambda a, run: a["is_live_blog"],
+    "isBreaking": lambda a, run: is_breaking(a["is_breaking"], a["breaking_until"], run.now),
+    "isOverdue": lambda a, run: is_overdue(
+        ArticleStatus(a["status"].value), a["scheduled_at"], run.now
+    ),
 }
 
 

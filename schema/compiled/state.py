@@ -3,6 +3,7 @@ cache tags it collects, and the category tree read at most once."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,6 +27,8 @@ class Run:
     settings: Settings
     variables: VariableValues
     zone: ZoneInfo
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    """The time `isBreaking` and `isOverdue` are judged at, once for the whole answer."""
     tags: set[str] = field(default_factory=set)
     _arguments: dict[int, Mapping[str, Any]] = field(default_factory=dict)
     _tree: CategoryTree | None = None

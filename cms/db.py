@@ -15,7 +15,9 @@ the price of an fsync per write. Production runs PostgreSQL, which fsyncs its lo
 
 from typing import Any
 
-from sqlalchemy import event
+import orjson
+import sqlalchemy
+from sqlalchemy import Engine, event, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -23,7 +25,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 from cms.after_commit import TARGETS_KEY, AfterCommitSession, Invalidate, Targets
 from cms.events import EventBus
@@ -64,6 +66,23 @@ def create_engine(settings: Settings) -> AsyncEngine:
     engine = create_async_engine(settings.database_url, **options)
     if is_sqlite(settings.database_url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def create_blocking_engine(settings: Settings) -> Engine | None:
+    """On SQLite, an engine for short reads on the calling thread (the event loop), which the
+    compiled read path uses; None on PostgreSQL, whose driver is asynchronous. A request's
+    reads on it never await, so one connection serves every request in turn."""
+    if not is_sqlite(settings.database_url):
+        return None
+    engine = sqlalchemy.create_engine(
+        make_url(settings.database_url).set(drivername="sqlite"),
+        hide_parameters=not settings.sql_echo,
+        poolclass=StaticPool,
+        connect_args={"check_same_thread": False},
+        json_deserializer=orjson.loads,
+    )
+    event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
 

@@ -223,6 +223,11 @@ class Settings(BaseSettings):
     max_batch_operations: int = Field(
         default=10, description="Operations in one batched request (a JSON array)."
     )
+    compiled_queries: bool = Field(
+        default=True,
+        description="Answer known anonymous queries from compiled plans "
+        "(docs/compiled-execution.md); false runs every query on the normal path.",
+    )
     response_cache_bytes: int = Field(
         default=64 * 1024 * 1024,
         description="Size of the in-process response cache (64 MiB); `0` turns the cache off.",

@@ -18,15 +18,13 @@ from schema.limits import Limits, limit_extensions
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALARS
-from schema.selection import document_selects
+from schema.selection import VIEW_COUNT_FIELDS, document_selects
 from schema.subscription import Subscription
 from schema.text_input import RefuseNulCharacters
 
 DOCUMENT_CACHE_SIZE = 1024
 """Parsed and validated documents kept per process: frontends send a few fixed documents."""
 UNEXPECTED = "Unexpected error."
-VIEW_COUNT_FIELDS = frozenset({"views", "mostRead"})
-"""Fields whose answer moves with every view: the counts, and the list ordered by them."""
 
 logger = logging.getLogger("cms.graphql")
 

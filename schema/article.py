@@ -39,6 +39,20 @@ RELATED_MAX = 20
 OVERDUE_AFTER = timedelta(minutes=1)
 
 
+def is_overdue(status: ArticleStatus, scheduled_at: datetime | None, now: datetime) -> bool:
+    """`Article.isOverdue`, also written by the compiled path."""
+    return (
+        status is ArticleStatus.SCHEDULED
+        and scheduled_at is not None
+        and scheduled_at < now - OVERDUE_AFTER
+    )
+
+
+def is_breaking(flag: bool, until: datetime | None, now: datetime) -> bool:
+    """`Article.isBreaking`, also written by the compiled path."""
+    return flag and (until is None or until > now)
+
+
 @strawberry.type(description="A news article in one language.")
 class Article(relay.Node):
     node_id: relay.NodeID[str]
@@ -166,11 +180,7 @@ class Article(relay.Node):
         "scheduler is late or stopped."
     )
     def is_overdue(self) -> bool:
-        return (
-            self.status is ArticleStatus.SCHEDULED
-            and self.scheduled_at is not None
-            and self.scheduled_at < datetime.now(UTC) - OVERDUE_AFTER
-        )
+        return is_overdue(self.status, self.scheduled_at, datetime.now(UTC))
 
     @strawberry.field(
         description="Every saved state, newest first (editors, and the article's own writer).",
@@ -192,9 +202,7 @@ class Article(relay.Node):
 
     @strawberry.field(description="Breaking news right now: the flag is set and has not expired.")
     def is_breaking(self) -> bool:
-        return self.is_breaking_flag and (
-            self.breaking_until is None or self.breaking_until > datetime.now(UTC)
-        )
+        return is_breaking(self.is_breaking_flag, self.breaking_until, datetime.now(UTC))
 
     @strawberry.field(description="The primary category.", graphql_type=CategoryType | None)
     def category(self, info: Info) -> "NowOrLater[Category | None]":

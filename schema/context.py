@@ -47,14 +47,18 @@ class Context:
     events: EventBus = field(default_factory=EventBus)
     connection_params: dict[str, object] | None = None
     request_id: str = field(default_factory=current_request_id)
-    loaders: Loaders = field(init=False)
+    _loaders: Loaders | None = field(default=None, init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self.fresh_loaders()
+    @property
+    def loaders(self) -> Loaders:
+        """Built at first use: a request the compiled path answers never needs them."""
+        if self._loaders is None:
+            self._loaders = Loaders(self.sessions, self.viewer)
+        return self._loaders
 
     def fresh_loaders(self) -> None:
         """New loaders, so that a long-lived socket never answers from rows cached earlier."""
-        self.loaders = Loaders(self.sessions, self.viewer)
+        self._loaders = None
 
     def shows(self, *tags: CacheTag) -> None:
         """Record what the response contains, so that a write to it invalidates the response.

@@ -16,6 +16,7 @@ from strawberry import relay
 from cms import cache_tags
 from cms.models import Media as MediaEntity
 from cms.services import media as media_service
+from cms.settings import Settings
 from schema.context import Info
 from schema.enums import MediaKind
 from schema.loaders import NowOrLater
@@ -68,6 +69,75 @@ class ImageRendition:
 class _Choice:
     key: str
     width: int
+
+
+def _choices(
+    storage_key: str,
+    own_width: int | None,
+    rows: list[dict[str, Any]],
+    image_format: ImageFormat,
+    aspect: ImageAspect,
+) -> list[_Choice]:
+    own = storage_key.rsplit(".", 1)[-1]
+    wanted = "webp" if image_format is ImageFormat.WEBP else own
+    found = [
+        _Choice(row["key"], row["width"])
+        for row in rows
+        if row["format"] == wanted and row["aspect"] == ASPECT_VALUES[aspect]
+    ]
+    if not found:
+        return [_Choice(storage_key, own_width or 0)]
+    return sorted(found, key=lambda choice: choice.width)
+
+
+def media_url(
+    settings: Settings,
+    storage_key: str,
+    own_width: int | None,
+    rows: list[dict[str, Any]],
+    width: int | None,
+    image_format: ImageFormat,
+    aspect: ImageAspect,
+) -> str:
+    """The URL of `Media.url`; a function of the stored row, which the compiled path calls too."""
+    choices = _choices(storage_key, own_width, rows, image_format, aspect)
+    if width is None:
+        chosen = choices[-1]
+    else:
+        chosen = next((c for c in choices if c.width >= width), choices[-1])
+    return settings.media_url_for(chosen.key)
+
+
+def media_srcset(
+    settings: Settings,
+    storage_key: str,
+    own_width: int | None,
+    rows: list[dict[str, Any]],
+    image_format: ImageFormat,
+    aspect: ImageAspect,
+) -> str:
+    """The text of `Media.srcset`."""
+    return ", ".join(
+        f"{settings.media_url_for(c.key)} {c.width}w"
+        for c in _choices(storage_key, own_width, rows, image_format, aspect)
+    )
+
+
+def renditions_of(settings: Settings, rows: list[dict[str, Any]]) -> list[ImageRendition]:
+    """The list of `Media.renditions`, smallest first."""
+    by_value = {value: aspect for aspect, value in ASPECT_VALUES.items()}
+    ordered = sorted(rows, key=lambda r: (r["aspect"], r["format"], r["width"]))
+    return [
+        ImageRendition(
+            url=settings.media_url_for(row["key"]),
+            width=row["width"],
+            height=row["height"],
+            format=row["format"],
+            aspect=by_value[row["aspect"]],
+            bytes=row["bytes"],
+        )
+        for row in ordered
+    ]
 
 
 FormatArgument = Annotated[
@@ -137,18 +207,6 @@ class Media(relay.Node):
         found = await info.context.loaders.media_by_id.load_many(ids)
         return [cls.from_entity(m) if m is not None else None for m in found]
 
-    def _choices(self, image_format: ImageFormat, aspect: ImageAspect) -> list[_Choice]:
-        own = self.storage_key.rsplit(".", 1)[-1]
-        wanted = "webp" if image_format is ImageFormat.WEBP else own
-        rows = [
-            _Choice(row["key"], row["width"])
-            for row in self.rendition_rows
-            if row["format"] == wanted and row["aspect"] == ASPECT_VALUES[aspect]
-        ]
-        if not rows:
-            return [_Choice(self.storage_key, self.width or 0)]
-        return sorted(rows, key=lambda choice: choice.width)
-
     @strawberry.field(
         description="URL of the rendition nearest to `width` (the smallest at least that wide, "
         "else the largest); the original file without `width`. Never changes: cache it forever."
@@ -162,12 +220,15 @@ class Media(relay.Node):
         format: FormatArgument = ImageFormat.ORIGINAL,
         aspect: AspectArgument = ImageAspect.ORIGINAL,
     ) -> str:
-        choices = self._choices(format, aspect)
-        if width is None:
-            chosen = choices[-1]
-        else:
-            chosen = next((c for c in choices if c.width >= width), choices[-1])
-        return info.context.settings.media_url_for(chosen.key)
+        return media_url(
+            info.context.settings,
+            self.storage_key,
+            self.width,
+            self.rendition_rows,
+            width,
+            format,
+            aspect,
+        )
 
     @strawberry.field(
         description="Every width of one format and shape as an HTML `srcset` "
@@ -179,26 +240,13 @@ class Media(relay.Node):
         format: FormatArgument = ImageFormat.WEBP,
         aspect: AspectArgument = ImageAspect.ORIGINAL,
     ) -> str:
-        return ", ".join(
-            f"{info.context.settings.media_url_for(c.key)} {c.width}w"
-            for c in self._choices(format, aspect)
+        return media_srcset(
+            info.context.settings, self.storage_key, self.width, self.rendition_rows, format, aspect
         )
 
     @strawberry.field(description="Every stored rendition, smallest first; empty until ready.")
     def renditions(self, info: Info) -> list[ImageRendition]:
-        by_value = {value: aspect for aspect, value in ASPECT_VALUES.items()}
-        rows = sorted(self.rendition_rows, key=lambda r: (r["aspect"], r["format"], r["width"]))
-        return [
-            ImageRendition(
-                url=info.context.settings.media_url_for(row["key"]),
-                width=row["width"],
-                height=row["height"],
-                format=row["format"],
-                aspect=by_value[row["aspect"]],
-                bytes=row["bytes"],
-            )
-            for row in rows
-        ]
+        return renditions_of(info.context.settings, self.rendition_rows)
 
     @strawberry.field(
         description="The articles (drafts too, those you may see) and live streams that show this "

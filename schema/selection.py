@@ -18,6 +18,10 @@ def selects_any(selections: Iterable[Selection], names: frozenset[str]) -> bool:
     return False
 
 
+VIEW_COUNT_FIELDS = frozenset({"views", "mostRead"})
+"""Fields whose answer moves with every view: the counts, and the list ordered by them."""
+
+
 def document_selects(document: DocumentNode, names: frozenset[str]) -> bool:
     """Whether a field with one of these names (not aliases) is selected anywhere in the
     document, in any operation or fragment; like `selects_any`, it errs towards yes."""

@@ -1,16 +1,27 @@
 """A document the server has seen is neither parsed nor validated again: that work is most of
-an uncached query's cost, and frontends send a handful of fixed documents."""
+an uncached query's cost, and frontends send a handful of fixed documents. These are the normal
+path's caches, so the app runs with the compiled path off (it keeps plans of its own)."""
 
+from collections.abc import AsyncIterator
 from functools import _lru_cache_wrapper
 from typing import Any, cast
 
 import httpx
+import pytest
 from strawberry.extensions.parser_cache import _get_parse_cache
 from strawberry.extensions.validation_cache import _get_validate_cache
 
+from cms.settings import Settings
 from schema import DOCUMENT_CACHE_SIZE
+from tests.conftest import app_client
 
 HOME = "query Home($n: Int!) { articles(first: $n) { edges { node { title category { name } } } } }"
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async with app_client(settings.model_copy(update={"compiled_queries": False})) as client:
+        yield client
 
 
 async def test_a_repeated_document_is_validated_once(client: httpx.AsyncClient) -> None:

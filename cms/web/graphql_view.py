@@ -33,6 +33,8 @@ from cms.services.persisted_queries import PersistedQueryStore
 from cms.services.views import ViewCounter
 from cms.settings import Settings
 from cms.web.auth_context import presented_token, viewer_for
+from cms.web.compiled_view import HEADER as EXECUTION_HEADER
+from cms.web.compiled_view import CompiledPath, execution_label
 from cms.web.graphql_body import GraphQLRequestBody, capped
 from cms.web.graphql_cache_marks import CacheMarks
 from cms.web.graphql_http import GraphQLResponses, media_type_of, refusal, request_error_status
@@ -75,6 +77,7 @@ class GraphQLApp(GraphQLRequestBody, GraphQLResponses, PersistedQueries, CacheMa
         self.events = events
         self.outbox = outbox or Outbox(settings)
         self.persisted = PersistedQueryStore(settings.automatic_persisted_queries)
+        self.compiled = CompiledPath(self.schema, settings, sessions.kw["bind"])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """As Strawberry's, with content negotiation, a body limit that holds for chunked
@@ -116,6 +119,7 @@ class GraphQLApp(GraphQLRequestBody, GraphQLResponses, PersistedQueries, CacheMa
             return result
         if isinstance(result, ExecutionResult) and media_type_of(request) == GRAPHQL_RESPONSE_JSON:
             sub_response.status_code = request_error_status(result) or 200
+        sub_response.headers[EXECUTION_HEADER] = execution_label(result)
         await self._mark(sub_response, result, context)
         return result
 
@@ -134,6 +138,9 @@ class GraphQLApp(GraphQLRequestBody, GraphQLResponses, PersistedQueries, CacheMa
         resolved = self._resolve_document(request_data, context)
         if isinstance(resolved, ExecutionResult):
             return resolved
+        compiled = await self.compiled.answer(resolved, context)
+        if compiled is not None:
+            return compiled
         try:
             return await super().execute_single(
                 request, request_adapter, request_data=resolved, context=context, **kwargs

@@ -122,6 +122,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if purger is not None:
             await purger.close()
         await events.stop()
+        graphql.compiled.close()
         await engine.dispose()
 
     async def authenticate(request: Request) -> Viewer:

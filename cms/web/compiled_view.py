@@ -44,6 +44,11 @@ class CompiledPath:
         self.blocking = create_blocking_engine(settings)
         self.enabled = settings.compiled_queries
 
+    def close(self) -> None:
+        """Closes the blocking reader's connection, when the app stops."""
+        if self.blocking is not None:
+            self.blocking.dispose()
+
     async def answer(self, data: GraphQLRequestData, context: Context) -> ExecutionResult | None:
         """The compiled answer for an anonymous query, or None for the normal path."""
         if (

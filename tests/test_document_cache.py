@@ -8,6 +8,7 @@ from typing import Any, cast
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.extensions.parser_cache import _get_parse_cache
 from strawberry.extensions.validation_cache import _get_validate_cache
 
@@ -19,7 +20,9 @@ HOME = "query Home($n: Int!) { articles(first: $n) { edges { node { title catego
 
 
 @pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+async def client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+    """The normal path's caches are the subject, so the compiled path is off; `engine` has
+    migrated the database."""
     async with app_client(settings.model_copy(update={"compiled_queries": False})) as client:
         yield client
 

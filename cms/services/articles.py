@@ -3,6 +3,9 @@
 Feeds are ordered newest first by `(published_at, id)` (staff lists by `updated_at`), both
 descending, and paged by keyset on that pair: a deep page costs the same as the first, and a
 story published while a reader scrolls does not shift the pages they have yet to see.
+
+Longer than our other modules on purpose: the visibility rule and every read that goes through
+it stay together, so that no reader of articles can be written beside the rule.
 """
 
 from collections import defaultdict

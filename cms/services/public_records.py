@@ -14,6 +14,9 @@ They run through a `Reader`: the async engine's connection, or on SQLite a block
 on the event loop (`cms.db.create_blocking_engine`), as a hand-written endpoint would use the
 sqlite3 module. Reading twenty indexed rows from a local file takes less time than handing the
 statement to aiosqlite's thread and its rows back, each way through the interpreter lock.
+
+Longer than our other modules on purpose: every statement the compiled path runs is here, beside
+the visibility rule it builds on, so that one file shows all the SQL a public answer can send.
 """
 
 from collections import defaultdict

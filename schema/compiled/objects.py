@@ -6,6 +6,10 @@ read once for the whole level, as the normal path's loaders batch it. Values are
 the functions the Strawberry types use (`isoformat` for `DateTime`, `to_base64` for Relay ids,
 `encode_cursor`, `localized`, `media_url`), and cache tags are recorded where the resolvers
 record them.
+
+Longer than our other modules on purpose: the writers call each other (an article's category
+lists its articles, a category page's articles have categories), and one module keeps that
+recursion free of import cycles.
 """
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence

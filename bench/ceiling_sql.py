@@ -11,68 +11,25 @@ from typing import Any
 from sqlalchemy import JSON, BindParameter, Row, RowMapping, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bench import ceiling_queries as queries
 from cms.models.columns import UTCDateTime
 from cms.settings import Settings
 
 Json = dict[str, Any]
 
-_FEED_COLUMNS = """
-    a.id, a.public_id, a.title, a.slug, a.lead, a.published_at, a.views, a.locale,
-    m.storage_key, m.width, m.height, m.alt
-"""
-HOME_SQL = text(f"""
-    SELECT {_FEED_COLUMNS}, c.names AS category_names, c.slug AS category_slug
-    FROM article a
-    LEFT JOIN category c ON c.id = a.category_id
-    LEFT JOIN media m ON m.id = a.cover_id
-    WHERE a.status = 'PUBLISHED' AND a.published_at IS NOT NULL
-    ORDER BY a.published_at DESC, a.id DESC
-    LIMIT :first
-""").columns(published_at=UTCDateTime, category_names=JSON)
-
-ARTICLE_SQL = text("""
-    SELECT a.id, a.title, a.body, a.published_at, a.views, a.source_name, a.locale,
-           a.category_id, c.names AS category_names, c.slug AS category_slug,
-           m.storage_key, m.alt
-    FROM article a
-    LEFT JOIN category c ON c.id = a.category_id
-    LEFT JOIN media m ON m.id = a.cover_id
-    WHERE a.locale = :locale AND a.slug = :slug AND a.status = 'PUBLISHED'
-""").columns(published_at=UTCDateTime, category_names=JSON)
-
-TAGS_SQL = text("""
-    SELECT t.names FROM article_tag x JOIN tag t ON t.id = x.tag_id
-    WHERE x.article_id = :article_id ORDER BY x.position, t.id
-""").columns(names=JSON)
-
-RELATED_SQL = text("""
-    SELECT title, slug FROM article a
-    WHERE category_id = :category_id AND id != :article_id
-      AND status = 'PUBLISHED' AND published_at IS NOT NULL
-      AND EXISTS (
-        SELECT 1 FROM article_tag own JOIN article_tag other ON other.tag_id = own.tag_id
-        WHERE own.article_id = :article_id AND other.article_id = a.id
-      )
-    ORDER BY published_at DESC, id DESC
-    LIMIT 5
-""")
-
-CATEGORIES_SQL = text("SELECT id, slug, names, parent_id FROM category").columns(names=JSON)
-
-_CATEGORY_FEED = f"""
-    SELECT {_FEED_COLUMNS}
-    FROM article a LEFT JOIN media m ON m.id = a.cover_id
-    WHERE a.category_id IN :ids AND a.status = 'PUBLISHED' AND a.published_at IS NOT NULL
-"""
-_ORDER = "ORDER BY a.published_at DESC, a.id DESC LIMIT :limit"
+HOME_SQL = text(queries.HOME_SQL).columns(published_at=UTCDateTime, category_names=JSON)
+ARTICLE_SQL = text(queries.ARTICLE_SQL).columns(published_at=UTCDateTime, category_names=JSON)
+TAGS_SQL = text(queries.TAGS_SQL).columns(names=JSON)
+RELATED_SQL = text(queries.RELATED_SQL)
+CATEGORIES_SQL = text(queries.CATEGORIES_SQL).columns(names=JSON)
 _IDS: BindParameter[Any] = bindparam("ids", expanding=True)
 CATEGORY_FEED_SQL = (
-    text(f"{_CATEGORY_FEED} {_ORDER}").bindparams(_IDS).columns(published_at=UTCDateTime)
+    text(queries.CATEGORY_FEED_SQL.format(ids="IN :ids"))
+    .bindparams(_IDS)
+    .columns(published_at=UTCDateTime)
 )
 CATEGORY_FEED_AFTER_SQL = (
-    text(f"""{_CATEGORY_FEED}
-      AND (a.published_at, a.id) < (:after_at, :after_id)
-      {_ORDER}""")
+    text(queries.CATEGORY_FEED_AFTER_SQL.format(ids="IN :ids"))
     .bindparams(_IDS, bindparam("after_at", type_=UTCDateTime))
     .columns(published_at=UTCDateTime)
 )

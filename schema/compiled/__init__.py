@@ -5,9 +5,9 @@ graphql-core resolves a document field by field: argument coercion, extension ho
 awaitable check for each of a page's ~300 fields, then ORM entities for every row. A frontend
 sends a few fixed documents, so each is compiled once, at its first use, into a plan
 (`plan.compile_plan`): the fields it selects, collected and checked against the same limits and
-validation rules. Running a plan reads records with a handful of Core statements on one
-connection (`cms.services.public_records`, which shares the visibility rule with every other
-read) and writes the response dicts directly (`roots`, `objects`).
+validation rules. Running a plan reads records with a handful of Core statements sent to the
+driver (`cms.services.public_records`, which shares the visibility rule with every other read)
+and writes the response dicts directly (`roots`, `objects`).
 
 The compiled path only ever answers or steps aside: a document it does not support, variables
 that do not coerce, a cost over the limit, an argument the normal path would refuse, or a run
@@ -25,11 +25,9 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLSchema
 from graphql.execution.values import get_variable_values
-from sqlalchemy import Engine
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cms.cache_tags import CacheTag
-from cms.services.public_records import reading
+from cms.services.record_readers import RecordReaders
 from cms.settings import Settings
 from schema.compiled.plan import Plan, Unsupported, compile_plan
 from schema.compiled.roots import answer
@@ -78,8 +76,7 @@ class CompiledQueries:
         self,
         plan: Plan,
         variables: Mapping[str, Any] | None,
-        engine: AsyncEngine,
-        blocking: Engine | None = None,
+        readers: RecordReaders,
     ) -> Answer | None:
         """The response's data and cache tags, or None where the normal path must answer."""
         inputs = dict(variables or {})
@@ -95,7 +92,7 @@ class CompiledQueries:
             return None
         started = time.monotonic()
         try:
-            async with asyncio.timeout(self.limits.seconds), reading(engine, blocking) as reader:
+            async with asyncio.timeout(self.limits.seconds), readers.reading() as reader:
                 run = Run(reader, self.settings, coerced, self.settings.zone)
                 data = await answer(run, plan.fields)
         except (Refer, GraphQLError, TimeoutError):

@@ -12,7 +12,7 @@ from graphql.execution.values import VariableValues, get_argument_values
 from cms.cache_tags import CacheTag
 from cms.services import public_records
 from cms.services.categories import CategoryTree
-from cms.services.public_records import Reader
+from cms.services.record_readers import Reader
 from cms.settings import Settings
 from schema.compiled.plan import Field
 

@@ -23,13 +23,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from graphql import GraphQLError, GraphQLSchema
-from graphql.execution.values import get_variable_values
+from graphql.execution.values import VariableValues, get_variable_values
 
 from cms.cache_tags import CacheTag
 from cms.services.record_readers import RecordReaders
 from cms.settings import Settings
-from schema.compiled.plan import Plan, Unsupported, compile_plan
+from schema.compiled.plan import Inputs, Plan, Unsupported, compile_plan
 from schema.compiled.roots import answer
 from schema.compiled.state import Refer, Run
 from schema.limits import Limits
@@ -38,6 +39,8 @@ from schema.text_input import nul_location
 
 PLAN_CACHE_SIZE = 1024
 """Plans (and refusals) kept per process, by document text and operation name."""
+INPUTS_PER_PLAN = 256
+"""Variable sets a plan keeps checked; past them it starts afresh."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +82,46 @@ class CompiledQueries:
         readers: RecordReaders,
     ) -> Answer | None:
         """The response's data and cache tags, or None where the normal path must answer."""
-        inputs = dict(variables or {})
+        inputs = self._inputs(plan, variables)
+        if inputs is None or inputs.variables is None:
+            return None
+        started = time.monotonic()
+        try:
+            async with asyncio.timeout(self.limits.seconds), readers.reading() as reader:
+                run = Run(
+                    reader,
+                    self.settings,
+                    inputs.variables,
+                    self.settings.zone,
+                    coerced=inputs.arguments,
+                )
+                data = await answer(run, plan.fields)
+        except (Refer, GraphQLError, TimeoutError):
+            return None
+        if time.monotonic() - started > self.limits.seconds:
+            # Reads on the blocking connection never await, so no timeout can cut them short:
+            # a run past the limit is answered by the normal path, which gives the limit's error.
+            return None
+        return Answer(data, frozenset(run.tags))
+
+    def _inputs(self, plan: Plan, variables: Mapping[str, Any] | None) -> Inputs | None:
+        """The plan's inputs for these variables, checked once per variable set; None for
+        variables that cannot be keyed (the normal path answers those)."""
+        try:
+            key = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS)
+        except TypeError:
+            return None
+        found = plan.inputs.get(key)
+        if found is None:
+            found = Inputs(self._coerced(plan, dict(variables or {})))
+            if len(plan.inputs) >= INPUTS_PER_PLAN:
+                plan.inputs.clear()
+            plan.inputs[key] = found
+        return found
+
+    def _coerced(self, plan: Plan, inputs: dict[str, Any]) -> VariableValues | None:
+        """The coerced variables, or None where the normal path must answer: a NUL in a
+        string, variables that do not coerce, a cost over the limit."""
         if nul_location(None, inputs) is not None:
             return None
         coerced = get_variable_values(
@@ -90,18 +132,7 @@ class CompiledQueries:
         name = plan.operation.name.value if plan.operation.name else None
         if query_cost(self.schema, plan.document, name, inputs) > self.limits.cost:
             return None
-        started = time.monotonic()
-        try:
-            async with asyncio.timeout(self.limits.seconds), readers.reading() as reader:
-                run = Run(reader, self.settings, coerced, self.settings.zone)
-                data = await answer(run, plan.fields)
-        except (Refer, GraphQLError, TimeoutError):
-            return None
-        if time.monotonic() - started > self.limits.seconds:
-            # Reads on the blocking connection never await, so no timeout can cut them short:
-            # a run past the limit is answered by the normal path, which gives the limit's error.
-            return None
-        return Answer(data, frozenset(run.tags))
+        return coerced
 
 
 __all__ = ["Answer", "CompiledQueries", "Plan", "Unsupported"]

@@ -14,7 +14,7 @@ Reads run outside a transaction, one snapshot per statement. Listeners of the en
 `before_cursor_execute` event still hear each statement (the bench and the tests count them).
 """
 
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, MutableMapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
@@ -22,6 +22,7 @@ from typing import Any, Protocol, cast
 from sqlalchemy import Engine, Executable, Select
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql.compiler import SQLCompiler
 
 Row = tuple[Any, ...]
 Processor = Callable[[Any], Any] | None
@@ -41,13 +42,22 @@ class Reader(Protocol):
 class Prepared:
     """A statement compiled for one dialect, with what converting its values takes."""
 
-    __slots__ = ("compiled", "dialect", "results", "statement")
+    __slots__ = ("compiled", "dialect", "expanding", "results", "shapes", "statement")
 
     def __init__(self, statement: Executable, dialect: Dialect) -> None:
         self.statement = statement
         self.dialect = dialect
         self.compiled = cast("Select[Any]", statement).compile(dialect=dialect)
         self.results: tuple[Processor, ...] | None = None
+        names = self.compiled.bind_names
+        self.expanding = (
+            tuple(names[bind] for bind in self.compiled.post_compile_params)
+            if not self.compiled.literal_execute_params
+            else None
+        )
+        """The names of the expanding (`IN`) parameters, whose list lengths decide the text;
+        None when a value is rendered into the text itself, so no text can be reused."""
+        self.shapes: dict[tuple[int, ...], _Shape] = {}
 
     def result_processors(self, type_codes: Sequence[Any]) -> tuple[Processor, ...]:
         """A processor per column, chosen once: asyncpg's depend on the type the server
@@ -61,19 +71,17 @@ class Prepared:
         return self.results
 
     def bound(self, values: Mapping[str, Any] | None) -> tuple[str, list[Any]]:
-        """The SQL text and its positional parameters for these values (the text changes
-        only when an expanding `IN` parameter gets a list of another length)."""
-        state = self.compiled.construct_expanded_state(dict(values or {}))
-        processors = state.processors
-        parameters = state.parameters
-        positional = []
-        for name in state.positiontup or ():
-            value = parameters[name]
-            process = processors.get(name)
-            positional.append(
-                process(value) if process is not None and value is not None else value
-            )
-        return state.statement, positional
+        """The SQL text and its positional parameters for these values. The text changes only
+        with the lengths of the lists an expanding `IN` parameter gets, so it is rendered once
+        per lengths."""
+        if self.expanding is None:
+            return _Shape.of(self.compiled, values).bound(self.compiled, values)
+        parameters = self.compiled.construct_params(dict(values or {}))
+        lengths = tuple(len(parameters[name]) for name in self.expanding)
+        shape = self.shapes.get(lengths)
+        if shape is None:
+            shape = self.shapes[lengths] = _Shape.of(self.compiled, values)
+        return shape.text, shape.positional(parameters)
 
     def converted(
         self, rows: Sequence[Sequence[Any]], processors: tuple[Processor, ...]
@@ -89,6 +97,45 @@ class Prepared:
                 values[i] = process(values[i])
             converted.append(tuple(values))
         return converted
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """A statement's text for one set of expanding list lengths, with its parameter order."""
+
+    text: str
+    order: tuple[str, ...]
+    processors: Mapping[str, Callable[[Any], Any]]
+    expansion: Mapping[str, list[str]]
+    """Each expanding parameter's name to the names of its rendered parameters."""
+
+    @classmethod
+    def of(cls, compiled: SQLCompiler, values: Mapping[str, Any] | None) -> "_Shape":
+        state = compiled.construct_expanded_state(dict(values or {}))
+        return cls(
+            state.statement,
+            tuple(state.positiontup or ()),
+            state.processors,
+            state.parameter_expansion,
+        )
+
+    def bound(
+        self, compiled: SQLCompiler, values: Mapping[str, Any] | None
+    ) -> tuple[str, list[Any]]:
+        return self.text, self.positional(compiled.construct_params(dict(values or {})))
+
+    def positional(self, parameters: MutableMapping[str, Any]) -> list[Any]:
+        for name, expanded in self.expansion.items():
+            parameters.update(zip(expanded, parameters[name], strict=True))
+        processors = self.processors
+        positional = []
+        for name in self.order:
+            value = parameters[name]
+            process = processors.get(name)
+            positional.append(
+                process(value) if process is not None and value is not None else value
+            )
+        return positional
 
 
 class Statements:

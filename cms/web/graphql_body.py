@@ -25,9 +25,9 @@ from starlette.types import Message, Receive
 from strawberry.asgi import GraphQL
 from strawberry.file_uploads.utils import replace_placeholders_with_files
 from strawberry.http import GraphQLRequestData
-from strawberry.http.parse_content_type import parse_content_type
 
 from cms.settings import Settings
+from cms.web.media_types import content_type_parts
 from cms.web.http_request import graphql_requests
 from schema.context import Context
 
@@ -60,7 +60,7 @@ class GraphQLRequestBody(GraphQL[Context, None]):
     settings: Settings
 
     def _body_limit(self, request: Request) -> int:
-        media_type, _ = parse_content_type(request.headers.get("content-type", ""))
+        media_type, _ = content_type_parts(request.headers.get("content-type", ""))
         if media_type == "multipart/form-data":
             return self.settings.media_max_bytes + MULTIPART_OVERHEAD
         return self.settings.max_body_bytes
@@ -98,7 +98,7 @@ class GraphQLRequestBody(GraphQL[Context, None]):
             params = self.parse_query_params(request.query_params)
             data: Any = {name: value for name, value in params.items() if value != ""}
         else:
-            media_type, parameters = parse_content_type(request.content_type or "")
+            media_type, parameters = content_type_parts(request.content_type or "")
             if media_type == "multipart/form-data":
                 self._check_upload(request)
                 data = await self.parse_multipart(request)

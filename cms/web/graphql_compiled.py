@@ -13,7 +13,6 @@ second time.
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.http import GraphQLRequestData
-from strawberry.http.parse_content_type import parse_content_type
 from strawberry.types import ExecutionResult
 
 from cms.settings import Settings
@@ -24,7 +23,7 @@ from cms.web.graphql_body import GraphQLRequestBody
 from cms.web.graphql_cache_marks import CacheMarks
 from cms.web.graphql_http import GraphQLResponses, content_type
 from cms.web.graphql_persisted import PersistedQueries
-from cms.web.media_types import negotiated
+from cms.web.media_types import content_type_parts, negotiated
 
 TRIED = "cms.compiled_tried"
 """Scope key: the compiled path already stepped aside for this request."""
@@ -43,7 +42,7 @@ class CompiledRequests(GraphQLRequestBody, GraphQLResponses, PersistedQueries, C
         if not self.compiled.enabled or negotiated(request.scope) is None:
             return False
         if request.method == "POST":
-            media_type, _ = parse_content_type(request.headers.get("content-type", ""))
+            media_type, _ = content_type_parts(request.headers.get("content-type", ""))
             if media_type != "application/json":
                 return False
         elif request.method != "GET":

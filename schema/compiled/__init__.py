@@ -20,6 +20,7 @@ import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,7 +88,12 @@ class CompiledQueries:
             return None
         started = time.monotonic()
         try:
-            async with asyncio.timeout(self.limits.seconds), readers.reading() as reader:
+            # Reads on SQLite's blocking connection never await, so only asyncpg's can be cut
+            # short: the check after the run covers both.
+            limit = (
+                asyncio.timeout(self.limits.seconds) if readers.blocking is None else nullcontext()
+            )
+            async with limit, readers.reading() as reader:
                 run = Run(
                     reader,
                     self.settings,
@@ -99,8 +105,7 @@ class CompiledQueries:
         except (Refer, GraphQLError, TimeoutError):
             return None
         if time.monotonic() - started > self.limits.seconds:
-            # Reads on the blocking connection never await, so no timeout can cut them short:
-            # a run past the limit is answered by the normal path, which gives the limit's error.
+            # A run past the limit is answered by the normal path, which gives the limit's error.
             return None
         return Answer(data, frozenset(run.tags))
 

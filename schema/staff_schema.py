@@ -51,9 +51,11 @@ class StaffOnlySchema(SchemaExtension):
         yield
 
     def on_validate(self) -> Iterator[None]:
-        yield
+        """Runs after the validation cache (listed before this extension) has validated, and
+        before Strawberry reads the errors; the cached list itself is left as it is."""
         execution = self.execution_context
         if execution.pre_execution_errors and not _signed_in(execution.context):
             execution.pre_execution_errors = [
                 _without_suggestion(error) for error in execution.pre_execution_errors
             ]
+        yield

@@ -40,7 +40,8 @@ async def _run(
     )
     answer: dict[str, Any] = response.json()
     assert "errors" not in answer, (name, answer)
-    return answer["data"]
+    data: dict[str, Any] = answer["data"]
+    return data
 
 
 def _errors_of(data: dict[str, Any]) -> list[object]:

@@ -37,8 +37,10 @@ async def test_the_console_renders_with_nothing_from_another_origin(
     async with console_server(settings) as server, open_console(server, "renders") as console:
         tabs = await console.page.locator(".graphiql-tab").all_inner_texts()
         bar = await console.page.inner_text("#console-bar")
+        explorer = await console.page.locator("[aria-label='Show GraphiQL Explorer']").count()
 
     assert "Not signed in" in bar
+    assert explorer == 1
     assert any("WriteADraft" in tab for tab in tabs)
     assert console.outside == []
 

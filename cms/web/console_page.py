@@ -72,7 +72,7 @@ class ConsolePage:
             "Cache-Control": "no-store",
         }
         if not self.assets.installed:
-            return HTMLResponse(self._missing(), status_code=503, headers=headers)
+            return HTMLResponse(self._missing(), headers=headers)
         return HTMLResponse(self._page(), headers=headers)
 
     def _page(self) -> str:
@@ -102,7 +102,7 @@ class ConsolePage:
         return (
             '<!doctype html><html lang="en"><head><meta charset="utf-8">'
             "<title>Newsroom CMS console: not installed</title></head><body>"
-            '<main class="console-missing"><h1>The console is not installed</h1>'
+            '<main class="console-missing"><h1>The console (GraphiQL) is not installed</h1>'
             "<p>Its scripts and styles are installed from npm at the versions locked in "
             f"<code>console/package-lock.json</code>: run <code>{INSTALL_HINT}</code> in the "
             "checkout, then restart the server. The API itself works without them.</p>"

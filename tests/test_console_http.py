@@ -4,7 +4,10 @@ The browser tests (`test_console_browser.py`) drive the same page in Chromium.""
 
 import base64
 import hashlib
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -20,6 +23,7 @@ from cms.web.commands import follow_served_address
 from cms.web.console_assets import ConsoleAssets
 from tests.builders import make_token, make_user
 from tests.conftest import app_client
+from tests.live_server import free_port, stop_server, wait_until_healthy
 
 needs_assets = pytest.mark.skipif(
     not ConsoleAssets.load(None).installed,
@@ -178,3 +182,28 @@ def test_links_follow_the_port_served_in_development_only(
 
     assert served.site_url == expected
     assert served.media_url_for("a.jpg").startswith(expected)
+
+
+def test_cms_serve_on_another_port_links_to_that_port(tmp_path: Path) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("CMS_")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "cms.cli", "serve", "--port", str(port)],
+        env=clean | {"CMS_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/cms.db"},
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        wait_until_healthy(server, url)  # type: ignore[arg-type]
+        feed = httpx.get(f"{url}/feeds/en.xml")
+    finally:
+        stop_server(server)  # type: ignore[arg-type]
+        assert server.stdout is not None
+        printed = server.stdout.read()
+        server.stdout.close()
+
+    assert f"<link>{url}" in feed.text
+    assert f"Links in responses (media, feeds, emails) use {url};" in printed

@@ -92,6 +92,17 @@ class Console:
 
     async def run(self, document: str, operation: str, shows: str) -> str:
         """Type `document` into a new tab, run it, and wait until the result shows `shows`."""
+        await self.start(document, operation)
+        return await self.result_showing(shows)
+
+    async def result_showing(self, text: str) -> str:
+        """The result pane, once it shows `text`."""
+        await self.page.wait_for_function(f"(text) => {RESULT}.includes(text)", arg=text)
+        result: str = await self.page.evaluate(RESULT)
+        return result
+
+    async def start(self, document: str, operation: str) -> None:
+        """Type `document` into a new tab and run it (a subscription keeps running)."""
         await self.page.click("[aria-label='Add tab']")
         await self.page.evaluate(
             "(text) => document.querySelector('.graphiql-query-editor .CodeMirror')"
@@ -103,9 +114,6 @@ class Console:
             arg=operation,
         )
         await self.page.click(".graphiql-execute-button")
-        await self.page.wait_for_function(f"(text) => {RESULT}.includes(text)", arg=shows)
-        result: str = await self.page.evaluate(RESULT)
-        return result
 
     async def open_docs(self) -> str:
         """The Docs pane's text once GraphiQL has the schema or has given up asking for it."""

@@ -109,16 +109,7 @@ async def test_a_subscription_shows_an_event_caused_by_another_client(
     token = await make_token(session, editor)
     await session.commit()
     async with console_server(settings) as server, open_console(server, "subscription") as console:
-        await console.page.click("[aria-label='Add tab']")
-        await console.page.evaluate(
-            "(text) => document.querySelector('.graphiql-query-editor .CodeMirror')"
-            ".CodeMirror.setValue(text)",
-            "subscription Watch { breakingNews { title isBreaking } }",
-        )
-        await console.page.wait_for_function(
-            "() => document.querySelector('.graphiql-tab-active')?.textContent.includes('Watch')"
-        )
-        await console.page.click(".graphiql-execute-button")
+        await console.start("subscription Watch { breakingNews { title isBreaking } }", "Watch")
         await until(lambda: server.app.state.events.subscriber_count > 0, what="subscribing")
         async with httpx.AsyncClient(base_url=server.url) as other:
             marked = await other.post(
@@ -130,10 +121,7 @@ async def test_a_subscription_shows_an_event_caused_by_another_client(
                 },
                 headers={"authorization": f"Bearer {token}"},
             )
-        await console.page.wait_for_function(
-            "() => document.querySelector('.result-window .CodeMirror').CodeMirror.getValue()"
-            ".includes('Bridge reopens')"
-        )
+        await console.result_showing("Bridge reopens")
         sockets = [url for url in console.outside if url.startswith("ws")]
 
     assert marked.json()["data"]["setArticleBreaking"]["errors"] == []
@@ -164,3 +152,34 @@ async def test_in_production_the_docs_are_for_signed_in_staff_only(
     assert "Root Types" not in anonymous
     assert "Root Types" in editor
     assert "Everything that can be read" in query_type
+
+
+async def test_the_session_cookie_signs_in_the_consoles_subscriptions(
+    settings: Settings, session: AsyncSession
+) -> None:
+    editor = await _account(session)
+    draft = await make_article(session, is_live_blog=True, status=ArticleStatus.DRAFT)
+    token = await make_token(session, editor)
+    await session.commit()
+    async with console_server(settings) as server, open_console(server, "socket") as console:
+        await console.sign_in("editor@newsroom.example", PASSWORD)
+        await console.page.wait_for_selector("#console-sign-out")
+        await console.start(
+            f'subscription Draft {{ liveBlogUpdated(article: "{draft.public_id}") {{ body }} }}',
+            "Draft",
+        )
+        await until(lambda: server.app.state.events.subscriber_count > 0, what="subscribing")
+        async with httpx.AsyncClient(base_url=server.url) as other:
+            await other.post(
+                "/graphql",
+                json={
+                    "query": "mutation($id: String!) { addLiveBlogUpdate(input: "
+                    '{article: $id, body: "Stalls open"}) { errors { message } } }',
+                    "variables": {"id": draft.public_id},
+                },
+                headers={"authorization": f"Bearer {token}"},
+            )
+        shown = await console.result_showing("Stalls open")
+
+    assert "No live blog" not in shown
+    assert console.outside == []

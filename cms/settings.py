@@ -33,8 +33,9 @@ class Settings(BaseSettings):
 
     env: Literal["development", "production"] = Field(
         default="development",
-        description="`production` turns off GraphiQL, introspection and field suggestions, masks "
-        "unexpected errors, and refuses unsafe values (see the deployment page).",
+        description="`production` turns off the console (GraphiQL), introspection and field "
+        "suggestions (`CMS_STAFF_CONSOLE` gives them back to signed-in staff), masks unexpected "
+        "errors, and refuses unsafe values (see the deployment page).",
     )
     database_url: str = Field(
         default="sqlite+aiosqlite:///./cms.db",

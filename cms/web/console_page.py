@@ -11,7 +11,6 @@ install them instead of staying blank.
 import json
 import tomllib
 from html import escape
-from pathlib import Path
 
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, Response
@@ -23,9 +22,9 @@ TABS_FILE = OWN_DIR / "tabs.toml"
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-def read_tabs(path: Path = TABS_FILE) -> list[dict[str, str]]:
+def read_tabs() -> list[dict[str, str]]:
     """The console's ready operations, as GraphiQL's `defaultTabs`."""
-    with path.open("rb") as file:
+    with TABS_FILE.open("rb") as file:
         tabs = tomllib.load(file)["tab"]
     return [
         {"query": tab["query"].strip() + "\n", "variables": tab["variables"].strip()}

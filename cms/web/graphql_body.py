@@ -27,8 +27,8 @@ from strawberry.file_uploads.utils import replace_placeholders_with_files
 from strawberry.http import GraphQLRequestData
 
 from cms.settings import Settings
-from cms.web.media_types import content_type_parts
 from cms.web.http_request import graphql_requests
+from cms.web.media_types import content_type_parts
 from schema.context import Context
 
 MULTIPART_OVERHEAD = 64 * 1024

@@ -37,6 +37,7 @@ from cms.settings import Settings
 from cms.web.auth_context import presented_token, viewer_for
 from cms.web.compiled_view import HEADER as EXECUTION_HEADER
 from cms.web.compiled_view import CompiledPath, execution_label
+from cms.web.console_page import ConsolePage
 from cms.web.graphql_body import capped
 from cms.web.graphql_compiled import CompiledRequests
 from cms.web.graphql_http import media_type_of, refusal, request_error_status
@@ -59,10 +60,11 @@ class GraphQLApp(CompiledRequests, SocketSignIn):
         cache: ResponseStore,
         events: EventBus,
         outbox: Outbox | None = None,
+        console: ConsolePage | None = None,
     ) -> None:
         super().__init__(
             build_schema(settings),
-            graphql_ide="graphiql" if settings.graphiql_enabled else None,
+            graphql_ide="graphiql" if console is not None else None,
             allow_queries_via_get=True,
             multipart_uploads_enabled=True,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
@@ -79,6 +81,12 @@ class GraphQLApp(CompiledRequests, SocketSignIn):
         self.outbox = outbox or Outbox(settings)
         self.persisted = PersistedQueryStore(settings.automatic_persisted_queries)
         self.compiled = CompiledPath(self.schema, settings, sessions.kw["bind"])
+        self.console = console
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """The editors' console (`cms.web.console_page`), in place of Strawberry's page."""
+        assert self.console is not None
+        return self.console.response(request)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """As Strawberry's, with content negotiation, a body limit that holds for chunked

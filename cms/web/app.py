@@ -33,12 +33,17 @@ from cms.settings import Settings
 from cms.storage import storage_for
 from cms.web.auth_context import presented_token, viewer_for
 from cms.web.cdn import CdnPurger
+from cms.web.client_address import ClientAddresses
 from cms.web.collector import settle_after_startup
+from cms.web.cors import cors
 from cms.web.endpoints import feeds as feed_endpoints
+from cms.web.endpoints import metrics as metrics_endpoints
 from cms.web.endpoints import newsletter as newsletter_endpoints
 from cms.web.endpoints import views as view_endpoints
 from cms.web.graphql_view import GraphQLApp
 from cms.web.http_cache import ResponseCacheMiddleware
+from cms.web.observe import RequestObserver
+from cms.web.rate_limit import CachedBudgetMiddleware, RateLimiter
 from cms.web.response_cache import RedisResponseCache, ResponseCache, ResponseStore
 
 
@@ -83,6 +88,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     views = ViewCounter(
         sessions, settings.secret_key, timedelta(minutes=settings.view_repeat_minutes)
     )
+    limiter = RateLimiter(settings)
+    clients = ClientAddresses(settings.trusted_proxies)
 
     async def healthz(request: Request) -> JSONResponse:
         """The database answers; `subscribers` counts this worker's open subscriptions."""
@@ -116,6 +123,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await task
         await views.flush()
         await outbox.close()
+        await limiter.close()
         await media.close()
         if isinstance(cache, RedisResponseCache):
             await cache.close()
@@ -128,12 +136,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def authenticate(request: Request) -> Viewer:
         return await viewer_for(presented_token(request, settings), sessions)
 
-    graphql = GraphQLApp(settings, sessions, media, views, cache, events, outbox)
+    graphql = GraphQLApp(settings, sessions, media, views, cache, events, outbox, limiter, clients)
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
-        *view_endpoints.routes(views),
+        *metrics_endpoints.routes(settings.metrics_token),
+        *view_endpoints.routes(views, limiter, clients),
         *newsletter_endpoints.routes(settings, sessions, authenticate),
         *feed_endpoints.routes(settings, sessions),
     ]
@@ -153,6 +162,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 stale_seconds=settings.cache_stale_while_revalidate,
             ),
         )
+    # Outside the cache: the budget of cache hits, CORS headers (a hit's too), and the
+    # observer, which sees every request end.
+    middleware.insert(
+        0, Middleware(CachedBudgetMiddleware, limiter=limiter, clients=clients, path="/graphql")
+    )
+    if settings.cors_origins:
+        middleware.insert(0, cors(settings))
+    paths = {"/" + route.path.split("/")[1] for route in routes if isinstance(route, Route | Mount)}
+    middleware.insert(0, Middleware(RequestObserver, paths=paths))
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan, debug=settings.debug)
     app.state.settings = settings
     app.state.engine = engine

@@ -25,6 +25,7 @@ import logging
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cms import metrics
 from cms.services.auth import SESSION_COOKIE
 from cms.web.media_types import negotiated
 from cms.web.response_cache import MAX_AGE_HEADER, CachedResponse, ResponseStore
@@ -33,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 _SESSION_COOKIE = f"{SESSION_COOKIE}=".encode()
 _MAX_AGE_HEADER = MAX_AGE_HEADER.encode()
+_HITS = metrics.CACHE_LOOKUPS.labels("hit")
 _SKIPPED_HEADERS = {
     b"content-length",
     b"etag",
@@ -43,7 +45,8 @@ _SKIPPED_HEADERS = {
 }
 
 
-def _private(scope: Scope) -> bool:
+def is_private(scope: Scope) -> bool:
+    """Whether the request carries credentials (and so never takes part in caching)."""
     for name, value in scope["headers"]:
         if name == b"authorization" or (name == b"cookie" and _SESSION_COOKIE in value):
             return True
@@ -75,7 +78,7 @@ class ResponseCacheMiddleware:
             scope["type"] != "http"
             or scope["path"] != self.path
             or scope["method"] not in ("GET", "POST")
-            or _private(scope)
+            or is_private(scope)
         ):
             await self.app(scope, receive, send)
             return
@@ -92,9 +95,11 @@ class ResponseCacheMiddleware:
         if entry is not None:
             age = self.cache.clock() - entry.stored_at
             if entry.max_age is None or age < entry.max_age:
+                _HITS.inc()
                 await self._respond(scope, entry, send, hit=True)
                 return
             if age < entry.max_age + self.stale_seconds:
+                metrics.CACHE_LOOKUPS.labels("stale").inc()
                 await self._respond(scope, entry, send, hit=True, stale=True)
                 if await self.cache.claim(key, entry):
                     await self._refresh(scope, body, receive, key, entry)
@@ -104,8 +109,10 @@ class ResponseCacheMiddleware:
         if flight is not None:
             shared = await asyncio.shield(flight)
             if shared is not None:
+                metrics.CACHE_LOOKUPS.labels("shared").inc()
                 await self._respond(scope, shared, send, hit=True)
                 return
+        metrics.CACHE_LOOKUPS.labels("miss").inc()
         await self._lead(scope, body, receive, send, key, generation)
 
     async def _lead(
@@ -230,6 +237,8 @@ class ResponseCacheMiddleware:
         ]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": entry.body})
+        if hit:
+            metrics.CACHE_BYTES.inc(len(entry.body))
 
 
 async def _discard(message: Message) -> None:

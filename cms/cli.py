@@ -122,7 +122,7 @@ def serve(
         asyncio.run(_seed(settings))
     if settings.graphiql_enabled:
         typer.echo(f"GraphiQL: http://{host}:{port}/graphql")
-    run_server(host=host, port=port, workers=workers, access_log=access_log)
+    run_server(host=host, port=port, workers=workers, access_log=access_log, settings=settings)
 
 
 async def _create_user(

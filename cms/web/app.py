@@ -180,4 +180,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.response_cache = cache
     app.state.views = views
     app.state.outbox = outbox
+    app.state.limiter = limiter
     return app

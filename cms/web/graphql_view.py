@@ -162,7 +162,7 @@ class GraphQLApp(GraphQLRequestBody, GraphQLResponses, PersistedQueries, CacheMa
         """One operation of a request. After `_resolve_document` the document's text, its
         variables and the viewer are known and Strawberry has not parsed anything yet: the
         place for another way of executing a document."""
-        record_operation(request.scope, request_data.operation_name)
+        record_operation(request.scope, request_data.operation_name, request_data.query)
         resolved = self._resolve_document(request_data, context)
         if isinstance(resolved, ExecutionResult):
             return resolved

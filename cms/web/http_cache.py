@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from cms import metrics
 from cms.services.auth import SESSION_COOKIE
 from cms.web.media_types import negotiated
+from cms.web.observe import record_hit, recorded_operations
 from cms.web.response_cache import MAX_AGE_HEADER, CachedResponse, ResponseStore
 
 logger = logging.getLogger(__name__)
@@ -196,6 +197,7 @@ class ResponseCacheMiddleware:
             tags=frozenset(tags.split()),
             stored_at=self.cache.clock(),
             max_age=None if max_age is None else int(max_age),
+            operations=recorded_operations(scope),
         )
         await self.cache.put(key, entry, generation)
         # The request id is this request's alone: a hit, which runs nothing, carries none.
@@ -214,6 +216,8 @@ class ResponseCacheMiddleware:
         own: list[tuple[bytes, bytes]] | None = None,
     ) -> None:
         extra = own or []
+        if hit:
+            record_hit(scope, entry.operations)
         if hit and entry.max_age is not None:
             age = max(0, int(self.cache.clock() - entry.stored_at))
             extra = [*extra, (b"age", str(age).encode())]

@@ -4,7 +4,9 @@ in the metrics.
 The event names the request id, method, path (never the query string, which may carry a
 newsletter or preview token), status, duration, the GraphQL operation names, the viewer's role
 and the response cache's outcome. The view records operation and role in the request's scope
-(`record_operation`, `record_role`); a cache hit runs no view, so it names neither.
+(`record_operation`, `record_role`); a cache hit runs no view: the cache keeps the operation
+names with the entry and restores them, and its role is anonymous, as only anonymous requests
+are cached.
 
 It is the outermost middleware, so cache hits and refusals (429) are seen too; its cost on a
 hit is two clock reads, a look at the response headers and two counter increments (measured at
@@ -26,12 +28,29 @@ MAX_OPERATION_NAMES = 200
 """Distinct operation names a worker labels metrics with; a client can invent names, and each
 would be a new series, so later ones count as `other`."""
 _NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,99}")
+_FIRST_OPERATION = re.compile(r"\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
 _OPERATIONS = "cms.operations"
 _ROLE = "cms.role"
 
 
-def record_operation(scope: Scope, name: str | None) -> None:
+def record_operation(scope: Scope, name: str | None, document: str | None) -> None:
+    """The operation's name, or when the request names none, that of the document's first
+    operation (which a one-operation document runs)."""
+    if not name and document:
+        found = _FIRST_OPERATION.match(document)
+        name = found.group(1) if found else None
     scope.setdefault("state", {}).setdefault(_OPERATIONS, []).append(name or "")
+
+
+def recorded_operations(scope: Scope) -> tuple[str, ...]:
+    return tuple(scope.get("state", {}).get(_OPERATIONS, ()))
+
+
+def record_hit(scope: Scope, names: tuple[str, ...]) -> None:
+    """Names a cache hit's operations, which only the request that stored it ran; whoever
+    asks, a hit is anonymous."""
+    state = scope.setdefault("state", {})
+    state[_OPERATIONS], state[_ROLE] = list(names), "anonymous"
 
 
 def record_role(scope: Scope, role: str) -> None:

@@ -167,3 +167,17 @@ async def test_workers_sharing_redis_share_a_budget(settings: Settings) -> None:
         statuses.append((await other.post("/graphql", json=_query(2))).status_code)
         statuses.append((await other.post("/graphql", json=_query(3))).status_code)
     assert statuses == [200, 200, 200, 429]
+
+
+async def test_views_count_readers_by_the_address_a_listed_proxy_names(
+    settings: Settings, session: AsyncSession
+) -> None:
+    story = await make_article(session)
+    await session.commit()
+    app = create_app(settings.model_copy(update={"trusted_proxies": [ip_network("127.0.0.1")]}))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://t") as c:
+        for reader in ("203.0.113.7", "198.51.100.9", "203.0.113.7"):
+            headers = {"X-Forwarded-For": reader, "User-Agent": "Mozilla/5.0"}
+            await c.post(f"/views/{story.public_id}", headers=headers)
+    await app.state.engine.dispose()
+    assert len(app.state.views.pending) == 2

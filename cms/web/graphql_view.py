@@ -197,4 +197,5 @@ class GraphQLApp(GraphQLRequestBody, GraphQLResponses, PersistedQueries, CacheMa
             views=self.views,
             events=self.events,
             outbox=self.outbox,
+            forwarded_for=self.clients(request.scope),
         )

@@ -160,6 +160,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 path="/graphql",
                 max_body=settings.max_body_bytes,
                 stale_seconds=settings.cache_stale_while_revalidate,
+                counted=settings.metrics_token is not None,
             ),
         )
     # Outside the cache: the budget of cache hits, CORS headers (a hit's too), and the
@@ -169,8 +170,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     if settings.cors_origins:
         middleware.insert(0, cors(settings))
-    paths = {"/" + route.path.split("/")[1] for route in routes if isinstance(route, Route | Mount)}
-    middleware.insert(0, Middleware(RequestObserver, paths=paths))
+    if settings.metrics_token or logging.getLogger("cms.request").isEnabledFor(logging.INFO):
+        paths = {"/" + r.path.split("/")[1] for r in routes if isinstance(r, Route | Mount)}
+        middleware.insert(0, Middleware(RequestObserver, paths=paths))
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan, debug=settings.debug)
     app.state.settings = settings
     app.state.engine = engine

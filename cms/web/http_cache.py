@@ -66,12 +66,15 @@ class ResponseCacheMiddleware:
         path: str,
         max_body: int,
         stale_seconds: int = 0,
+        counted: bool = False,
     ) -> None:
         self.app = app
         self.cache = cache
         self.path = path
         self.max_body = max_body
         self.stale_seconds = stale_seconds
+        self.counted = counted
+        """Whether lookups are counted in the metrics (only when someone scrapes them)."""
         self._flights: dict[tuple[str, int], asyncio.Future[CachedResponse | None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -96,11 +99,13 @@ class ResponseCacheMiddleware:
         if entry is not None:
             age = self.cache.clock() - entry.stored_at
             if entry.max_age is None or age < entry.max_age:
-                _HITS.inc()
+                if self.counted:
+                    _HITS.inc()
                 await self._respond(scope, entry, send, hit=True)
                 return
             if age < entry.max_age + self.stale_seconds:
-                metrics.CACHE_LOOKUPS.labels("stale").inc()
+                if self.counted:
+                    metrics.CACHE_LOOKUPS.labels("stale").inc()
                 await self._respond(scope, entry, send, hit=True, stale=True)
                 if await self.cache.claim(key, entry):
                     await self._refresh(scope, body, receive, key, entry)
@@ -110,10 +115,12 @@ class ResponseCacheMiddleware:
         if flight is not None:
             shared = await asyncio.shield(flight)
             if shared is not None:
-                metrics.CACHE_LOOKUPS.labels("shared").inc()
+                if self.counted:
+                    metrics.CACHE_LOOKUPS.labels("shared").inc()
                 await self._respond(scope, shared, send, hit=True)
                 return
-        metrics.CACHE_LOOKUPS.labels("miss").inc()
+        if self.counted:
+            metrics.CACHE_LOOKUPS.labels("miss").inc()
         await self._lead(scope, body, receive, send, key, generation)
 
     async def _lead(
@@ -241,7 +248,7 @@ class ResponseCacheMiddleware:
         ]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": entry.body})
-        if hit:
+        if hit and self.counted:
             metrics.CACHE_BYTES.inc(len(entry.body))
 
 

@@ -8,16 +8,19 @@ and the response cache's outcome. The view records operation and role in the req
 names with the entry and restores them, and its role is anonymous, as only anonymous requests
 are cached.
 
-It is the outermost middleware, so cache hits and refusals (429) are seen too; its cost on a
-hit is two clock reads, a look at the response headers and two counter increments (measured at
-about 3 µs); the log event itself is built only when `cms.request` logs at INFO, which `cms
-serve --no-access-log` turns off.
+It is the outermost middleware, so cache hits and refusals (429) are seen too. Its cost on a
+cache hit is two clock reads, a look at the response headers, a counter increment and a
+histogram observation: about 4 µs on a quiet core, most of it the histogram's. The app installs
+it only when someone reads its output: `CMS_METRICS_TOKEN` is set, or `cms.request` logs at
+INFO (which `cms serve --no-access-log` turns off); the log event is built only in the latter
+case.
 """
 
 import logging
 import re
 import time
 
+from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cms import metrics
@@ -63,6 +66,9 @@ class RequestObserver:
         self.paths = paths
         """The first segments of the app's routes (`/graphql`, `/views`): metrics' path label."""
         self._names: set[str] = set()
+        self._series: dict[tuple[str, str, int, str], tuple[Counter, Histogram]] = {}
+        """Each label combination's counter and histogram, looked up once: `labels()` costs
+        more than the increment itself."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -94,9 +100,16 @@ class RequestObserver:
         operations: list[str] = state.get(_OPERATIONS, [])
         path = "/" + scope["path"].split("/", 2)[1]
         label = path if path in self.paths else "other"
-        outcome = cache.lower() or "none"
-        metrics.REQUESTS.labels(label, self._operation_label(operations), status, outcome).inc()
-        metrics.LATENCY.labels(label, outcome).observe(seconds)
+        key = (label, self._operation_label(operations), status, cache)
+        series = self._series.get(key)
+        if series is None:
+            outcome = cache.lower() or "none"
+            series = self._series[key] = (
+                metrics.REQUESTS.labels(*key[:3], outcome),
+                metrics.LATENCY.labels(label, outcome),
+            )
+        series[0].inc()
+        series[1].observe(seconds)
         if logger.isEnabledFor(logging.INFO):
             role = state.get(_ROLE, "")
             names = ",".join(name for name in operations if _NAME.fullmatch(name))
@@ -125,10 +138,11 @@ class RequestObserver:
         if len(operations) != 1:
             return "(batch)" if operations else ""
         name = operations[0]
+        if name in self._names:
+            return name
         if not _NAME.fullmatch(name):
             return "(invalid)" if name else ""
-        if name not in self._names:
-            if len(self._names) >= MAX_OPERATION_NAMES:
-                return "other"
-            self._names.add(name)
+        if len(self._names) >= MAX_OPERATION_NAMES:
+            return "other"
+        self._names.add(name)
         return name

@@ -165,9 +165,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
     # Outside the cache: the budget of cache hits, CORS headers (a hit's too), and the
     # observer, which sees every request end.
-    middleware.insert(
-        0, Middleware(CachedBudgetMiddleware, limiter=limiter, clients=clients, path="/graphql")
-    )
+    if "cached" in limiter.budgets:
+        middleware.insert(
+            0, Middleware(CachedBudgetMiddleware, limiter=limiter, clients=clients, path="/graphql")
+        )
     if settings.cors_origins:
         middleware.insert(0, cors(settings))
     if settings.metrics_token or logging.getLogger("cms.request").isEnabledFor(logging.INFO):

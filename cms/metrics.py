@@ -45,7 +45,7 @@ CACHE_BYTES = Counter(
 )
 EXECUTIONS = Counter(
     "cms_graphql_executions",
-    "GraphQL operations run, by how: `compiled` plans or the `normal` path.",
+    "GraphQL operations run, by how: `compiled` plans or the `interpreted` path.",
     ["execution"],
 )
 DB_CONNECTIONS_IN_USE = Gauge(

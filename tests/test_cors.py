@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cms.models import Role
@@ -94,3 +95,14 @@ async def test_without_listed_origins_no_cors_headers_are_sent(
     assert response.status_code == 200
     assert "access-control-allow-origin" not in response.headers
     assert response.headers["vary"] == "Accept"
+
+
+@pytest.mark.parametrize("origin", ["*", "https://www.example.ge/", "www.example.ge"])
+def test_an_origin_that_is_not_a_scheme_and_host_is_refused(origin: str) -> None:
+    with pytest.raises(ValidationError, match="must be a scheme and host"):
+        Settings(_env_file=None, cors_origins=origin)
+
+
+def test_origins_are_read_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CMS_CORS_ORIGINS", "https://www.example.ge, https://App.example.ge")
+    assert Settings(_env_file=None).cors_origins == [LISTED, "https://app.example.ge"]

@@ -8,6 +8,7 @@ from ipaddress import ip_network
 
 import httpx
 import pytest
+from pydantic import ValidationError
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -181,3 +182,16 @@ async def test_views_count_readers_by_the_address_a_listed_proxy_names(
             await c.post(f"/views/{story.public_id}", headers=headers)
     await app.state.engine.dispose()
     assert len(app.state.views.pending) == 2
+
+
+def test_a_rate_that_is_not_in_limits_notation_is_refused() -> None:
+    with pytest.raises(ValidationError, match="is not like `300/minute`"):
+        Settings(_env_file=None, rate_limit_anonymous="lots")
+
+
+def test_trusted_proxies_are_read_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CMS_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.10")
+    assert Settings(_env_file=None).trusted_proxies == [
+        ip_network("10.0.0.0/8"),
+        ip_network("192.0.2.10"),
+    ]

@@ -107,3 +107,14 @@ def test_an_email_or_token_written_into_a_message_is_masked() -> None:
     record.args = ("nino@newsroom.example", "Authorization: Bearer abc.DEF-123")
     Redact().filter(record)
     assert record.getMessage() == "mail to [email] failed (Authorization: Bearer [token])"
+
+
+def test_a_path_cannot_forge_a_line_in_a_text_log(
+    database_url: str, session: AsyncSession, tmp_path: Path
+) -> None:
+    log = tmp_path / "server.log"
+    with cms_serve(_env(database_url, tmp_path, "text"), log) as url:
+        httpx.get(f"{url}/nothing%0A2026-01-01 00:00:00,000 INFO    cms.request: forged")
+    lines = log.read_text().splitlines()
+    assert not any(line.startswith("2026-01-01") for line in lines)
+    assert any("GET /nothing\\n2026-01-01" in line for line in lines)

@@ -173,7 +173,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         middleware.insert(0, cors(settings))
     if settings.metrics_token or logging.getLogger("cms.request").isEnabledFor(logging.INFO):
         paths = {"/" + r.path.split("/")[1] for r in routes if isinstance(r, Route | Mount)}
-        middleware.insert(0, Middleware(RequestObserver, paths=paths))
+        counted = settings.metrics_token is not None
+        middleware.insert(0, Middleware(RequestObserver, paths=paths, counted=counted))
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan, debug=settings.debug)
     app.state.settings = settings
     app.state.engine = engine

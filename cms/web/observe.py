@@ -61,8 +61,10 @@ def record_role(scope: Scope, role: str) -> None:
 
 
 class RequestObserver:
-    def __init__(self, app: ASGIApp, paths: set[str]) -> None:
+    def __init__(self, app: ASGIApp, paths: set[str], counted: bool) -> None:
         self.app = app
+        self.counted = counted
+        """Whether requests are counted in the metrics (only when someone scrapes them)."""
         self.paths = paths
         """The first segments of the app's routes (`/graphql`, `/views`): metrics' path label."""
         self._names: set[str] = set()
@@ -98,8 +100,41 @@ class RequestObserver:
     ) -> None:
         state = scope.get("state", {})
         operations: list[str] = state.get(_OPERATIONS, [])
-        path = "/" + scope["path"].split("/", 2)[1]
-        label = path if path in self.paths else "other"
+        if self.counted:
+            self._count(scope["path"], operations, status, cache, seconds)
+        if logger.isEnabledFor(logging.INFO):
+            path = scope["path"]
+            if not path.isprintable():
+                # A decoded `%0A` must not start a forged line in a text log.
+                path = path.encode("unicode_escape").decode("ascii")
+            role = state.get(_ROLE, "")
+            names = ",".join(name for name in operations if _NAME.fullmatch(name))
+            logger.info(
+                "%s %s %d %.1f ms%s%s%s",
+                scope["method"],
+                path,
+                status,
+                seconds * 1000,
+                f" operation={names}" if names else "",
+                f" role={role}" if role else "",
+                f" cache={cache}" if cache else "",
+                extra={
+                    "request_id": request_id or None,
+                    "method": scope["method"],
+                    "path": path,
+                    "status": status,
+                    "duration_ms": round(seconds * 1000, 2),
+                    "operation": names or None,
+                    "role": role or None,
+                    "cache": cache or None,
+                },
+            )
+
+    def _count(
+        self, path: str, operations: list[str], status: int, cache: str, seconds: float
+    ) -> None:
+        segment = "/" + path.split("/", 2)[1]
+        label = segment if segment in self.paths else "other"
         key = (label, self._operation_label(operations), status, cache)
         series = self._series.get(key)
         if series is None:
@@ -110,29 +145,6 @@ class RequestObserver:
             )
         series[0].inc()
         series[1].observe(seconds)
-        if logger.isEnabledFor(logging.INFO):
-            role = state.get(_ROLE, "")
-            names = ",".join(name for name in operations if _NAME.fullmatch(name))
-            logger.info(
-                "%s %s %d %.1f ms%s%s%s",
-                scope["method"],
-                scope["path"],
-                status,
-                seconds * 1000,
-                f" operation={names}" if names else "",
-                f" role={role}" if role else "",
-                f" cache={cache}" if cache else "",
-                extra={
-                    "request_id": request_id or None,
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "status": status,
-                    "duration_ms": round(seconds * 1000, 2),
-                    "operation": names or None,
-                    "role": role or None,
-                    "cache": cache or None,
-                },
-            )
 
     def _operation_label(self, operations: list[str]) -> str:
         if len(operations) != 1:

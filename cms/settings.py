@@ -341,8 +341,8 @@ class Settings(BaseSettings):
 
     metrics_token: str | None = Field(
         default=None,
-        description="The bearer token a Prometheus scrape of `/metrics` must send; unset: there "
-        "is no `/metrics` (404).",
+        description="The bearer token a Prometheus scrape of `/metrics` must send (in production "
+        "at least 32 random characters); unset: there is no `/metrics` (404).",
     )
     log_format: Literal["json", "text"] | None = Field(
         default=None,
@@ -465,6 +465,11 @@ class Settings(BaseSettings):
             refusals.append(
                 "CMS_SQL_ECHO logs every statement with its values (password hashes, emails); "
                 "turn it off"
+            )
+        if self.metrics_token is not None and len(self.metrics_token) < MIN_SECRET_LENGTH:
+            refusals.append(
+                f"CMS_METRICS_TOKEN has {len(self.metrics_token)} characters; use at least "
+                f"{MIN_SECRET_LENGTH} random ones"
             )
         if self.media_import_allowed_networks:
             refusals.append(

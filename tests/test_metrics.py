@@ -5,7 +5,9 @@ import asyncio
 from pathlib import Path
 
 import httpx
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cms.settings import Settings
@@ -98,3 +100,8 @@ async def test_a_scrape_while_requests_run_sums_every_worker(
             final = _requests_of((await client.get("/metrics", headers=SCRAPER)).text, "Front")
     assert seen == sorted(seen)
     assert final == REQUESTS
+
+
+def test_production_refuses_a_short_metrics_token() -> None:
+    with pytest.raises(ValidationError, match="CMS_METRICS_TOKEN has 5 characters"):
+        Settings(_env_file=None, env="production", secret_key="s" * 40, metrics_token="short")

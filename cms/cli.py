@@ -131,7 +131,7 @@ def serve(
     )
     if settings.graphiql_enabled:
         typer.echo(f"The console: http://{host}:{port}/graphql")
-    run_server(host=host, port=port, workers=workers, access_log=access_log)
+    run_server(host=host, port=port, workers=workers, access_log=access_log, settings=settings)
 
 
 async def _create_user(

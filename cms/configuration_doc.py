@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic.fields import FieldInfo
+from pydantic_settings import NoDecode
 
 from cms.settings import Settings
 
@@ -72,12 +73,14 @@ def _env_value(value: Any) -> str:
 
 
 def _row(name: str, field: FieldInfo) -> str:
-    cells = [
-        f"`CMS_{name.upper()}`",
-        _type_name(field.annotation),
-        _env_value(field.get_default(call_default_factory=True)),
-        field.description or "",
-    ]
+    default = field.get_default(call_default_factory=True)
+    type_name, value = _type_name(field.annotation), _env_value(default)
+    if NoDecode in field.metadata:
+        # Read comma-separated (`a,b`), not as JSON.
+        (item,) = get_args(field.annotation)
+        type_name = f"comma-separated {_type_name(item)}"
+        value = f"`{','.join(map(str, default))}`" if default else "*empty*"
+    cells = [f"`CMS_{name.upper()}`", type_name, value, field.description or ""]
     return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
 

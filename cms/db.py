@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
+from cms import metrics
 from cms.after_commit import TARGETS_KEY, AfterCommitSession, Invalidate, Targets
 from cms.events import EventBus
 from cms.settings import Settings
@@ -66,7 +67,17 @@ def create_engine(settings: Settings) -> AsyncEngine:
     engine = create_async_engine(settings.database_url, **options)
     if is_sqlite(settings.database_url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    event.listen(engine.sync_engine.pool, "checkout", _checked_out)
+    event.listen(engine.sync_engine.pool, "checkin", _checked_in)
     return engine
+
+
+def _checked_out(*_: object) -> None:
+    metrics.DB_CONNECTIONS_IN_USE.inc()
+
+
+def _checked_in(*_: object) -> None:
+    metrics.DB_CONNECTIONS_IN_USE.dec()
 
 
 def create_blocking_engine(settings: Settings) -> Engine | None:

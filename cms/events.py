@@ -19,6 +19,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from cms import metrics
 from cms.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -87,11 +88,13 @@ class EventBus:
         """Every event published from now on, until the bus stops or the caller leaves."""
         queue: asyncio.Queue[Event | None] = asyncio.Queue(maxsize=BACKLOG)
         self._queues.add(queue)
+        metrics.SUBSCRIPTIONS_OPEN.inc()
         try:
             while (event := await queue.get()) is not None:
                 yield event
         finally:
             self._queues.discard(queue)
+            metrics.SUBSCRIPTIONS_OPEN.dec()
 
 
 class RedisEventBus(EventBus):

@@ -13,11 +13,12 @@ from datetime import time
 from functools import cached_property
 from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from limits import parse as parse_rate
 from pydantic import Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from cms.models.enums import MediaKind
 
@@ -351,6 +352,80 @@ class Settings(BaseSettings):
         "only); other frames are dropped when the HTML is sanitised.",
     )
 
+    metrics_token: str | None = Field(
+        default=None,
+        description="The bearer token a Prometheus scrape of `/metrics` must send (in production "
+        "at least 32 random characters); unset: there is no `/metrics` (404).",
+    )
+    log_format: Literal["json", "text"] | None = Field(
+        default=None,
+        description="`json` (one event per line) or `text`; JSON in production, text in "
+        "development unless set.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="The least severe log events written."
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default=[],
+        description="Comma-separated origins (`https://www.example.com`) whose pages may call the "
+        "API from a browser, with credentials; no other origin gets CORS headers.",
+    )
+    trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
+        default=[],
+        description="Comma-separated addresses or networks of the reverse proxies and CDN in "
+        "front; only a request from one of them has its `X-Forwarded-For` believed, for the "
+        "client address rate limits and sign-in lockouts count by.",
+    )
+    rate_limit_anonymous: str = Field(
+        default="300/minute",
+        description="GraphQL requests an anonymous client (by address) may make that the "
+        "response cache does not answer (`limits` notation, `off` for none); over it: 429.",
+    )
+    rate_limit_staff: str = Field(
+        default="3000/minute",
+        description="GraphQL requests a signed-in user may make (counted per account).",
+    )
+    rate_limit_cached: str = Field(
+        default="1200/minute",
+        description="Anonymous GraphQL requests per client address, cache hits included.",
+    )
+    rate_limit_views: str = Field(
+        default="60/minute", description="View beacons (`POST /views/…`) per client address."
+    )
+
+    @field_validator("cors_origins", "trusted_proxies", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        """`a, b` in the environment; a list when built in code."""
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _bare_origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if origin == "*" or origin.count("/") != 2 or not origin.startswith("http"):
+                raise ValueError(
+                    f"CORS origin {origin!r} must be a scheme and host, as "
+                    "`https://www.example.com`, without a path or `*`"
+                )
+        return [origin.lower() for origin in value]
+
+    @field_validator(
+        "rate_limit_anonymous", "rate_limit_staff", "rate_limit_cached", "rate_limit_views"
+    )
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        if value != "off":
+            try:
+                parse_rate(value)
+            except ValueError as error:
+                raise ValueError(
+                    f"rate {value!r} is not like `300/minute` or `10 per second`, or `off`"
+                ) from error
+        return value
+
     @field_validator("digest_time", mode="before")
     @classmethod
     def _digest_off(cls, value: object) -> object:
@@ -404,6 +479,11 @@ class Settings(BaseSettings):
                 "CMS_SQL_ECHO logs every statement with its values (password hashes, emails); "
                 "turn it off"
             )
+        if self.metrics_token is not None and len(self.metrics_token) < MIN_SECRET_LENGTH:
+            refusals.append(
+                f"CMS_METRICS_TOKEN has {len(self.metrics_token)} characters; use at least "
+                f"{MIN_SECRET_LENGTH} random ones"
+            )
         if self.media_import_allowed_networks:
             refusals.append(
                 "CMS_MEDIA_IMPORT_ALLOWED_NETWORKS lets importMedia reach private networks; "
@@ -442,6 +522,10 @@ class Settings(BaseSettings):
     @cached_property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def log_as_json(self) -> bool:
+        return self.env == "production" if self.log_format is None else self.log_format == "json"
 
     @property
     def graphiql_enabled(self) -> bool:

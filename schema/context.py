@@ -54,6 +54,8 @@ class Context:
     events: EventBus = field(default_factory=EventBus)
     connection_params: dict[str, object] | None = None
     request_id: str = field(default_factory=current_request_id)
+    forwarded_for: str | None = None
+    """The client's address as a trusted proxy named it (`CMS_TRUSTED_PROXIES`), if it did."""
     _loaders: Loaders | None = field(default=None, init=False, repr=False)
 
     @property
@@ -92,6 +94,10 @@ class Context:
 
     @property
     def client_address(self) -> str | None:
+        """Who sign-in lockouts and view counts count by: the address the edge resolved, else
+        the peer's."""
+        if self.forwarded_for is not None:
+            return self.forwarded_for
         client = self.connection.client if self.connection else None
         return client.host if client else None
 

@@ -35,6 +35,10 @@ from schema.context import Context
 from tests.mailroom import Inbox, free_port
 
 POSTGRES_ADMIN_URL = os.environ.get("CMS_TEST_POSTGRES_URL")
+for _budget in ("ANONYMOUS", "STAFF", "CACHED", "VIEWS"):
+    # The suite is one client sending thousands of requests; tests/test_rate_limits.py sets the
+    # budgets it tests, and every app and server started here inherits these.
+    os.environ.setdefault(f"CMS_RATE_LIMIT_{_budget}", "off")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_ADMIN_URL else [])
 
 

@@ -85,3 +85,24 @@ def live_server(env: dict[str, str], *extra: str) -> Iterator[str]:
     """A healthy server for the block, as its base URL (`http://127.0.0.1:PORT`)."""
     with server_process(env, *extra) as server:
         yield server.url
+
+
+@contextmanager
+def cms_serve(env: dict[str, str], log: Path, *options: str) -> Iterator[str]:
+    """`cms serve` itself (settings check, migrations, logging, workers), its log in `log`; the
+    block gets its base URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [
+        *(sys.executable, "-c", "from cms.cli import app; app()", "serve"),
+        *("--host", "127.0.0.1", "--port", str(port), *options),
+    ]
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)} | env, stderr=output
+        )
+        try:
+            wait_until_healthy(process, url)
+            yield url
+        finally:
+            stop_server(process)

@@ -224,7 +224,7 @@ def test_cms_serve_logs_a_line_per_request_unless_told_not_to(
         assert server.stdout is not None
         log = server.stdout.read()
         server.stdout.close()
-    assert ("GET /graphql?query=" in log) is logged, log
+    assert ("cms.request: GET /graphql 200" in log) is logged, log
 
 
 async def test_cms_user_create_generates_a_password_and_shows_it_once(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import or_
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select, update
 
+from cms import metrics
 from cms.models import Article, NewsletterSubscriber, SubscriberStatus
 from cms.models.columns import utcnow
 from cms.services import audit
@@ -210,11 +211,13 @@ async def _send_locale(
             try:
                 await send(Mail(subscriber.email, mail.subject, mail.text, mail.html, leave))
                 run.sent += 1
+                metrics.DIGEST_MAILS.labels("sent").inc()
             except MailError:
                 logger.exception("digest to subscriber %d failed; will retry", subscriber_id)
                 await _release(sessions, subscriber, day)
                 failed.add(subscriber_id)
                 run.failed += 1
+                metrics.DIGEST_MAILS.labels("failed").inc()
         due = await _due(sessions, locale, day, failed)
 
 

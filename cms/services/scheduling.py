@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select, update
 
-from cms import cache_tags
+from cms import cache_tags, metrics
 from cms.after_commit import emit, invalidate
 from cms.models import Article, ArticleStatus, Revision
 from cms.models.columns import utcnow
@@ -75,6 +75,8 @@ async def publish_due(*, session: AsyncSession, now: datetime | None = None) -> 
         audit.record(session, ANONYMOUS, "article.publish_scheduled", "article", article.id)
         emit(session, published_event(article))
         await session.commit()
+        if article.published_at is not None:
+            metrics.SCHEDULER_LAG.observe(max(0.0, (now - article.published_at).total_seconds()))
         published.append(article.public_id)
     return published
 

@@ -33,14 +33,19 @@ from cms.settings import Settings
 from cms.storage import storage_for
 from cms.web.auth_context import presented_token, viewer_for
 from cms.web.cdn import CdnPurger
+from cms.web.client_address import ClientAddresses
 from cms.web.collector import settle_after_startup
 from cms.web.console_assets import ConsoleAssets
 from cms.web.console_page import ConsolePage
+from cms.web.cors import cors
 from cms.web.endpoints import feeds as feed_endpoints
+from cms.web.endpoints import metrics as metrics_endpoints
 from cms.web.endpoints import newsletter as newsletter_endpoints
 from cms.web.endpoints import views as view_endpoints
 from cms.web.graphql_view import GraphQLApp
 from cms.web.http_cache import ResponseCacheMiddleware
+from cms.web.observe import RequestObserver
+from cms.web.rate_limit import CachedBudgetMiddleware, RateLimiter
 from cms.web.response_cache import RedisResponseCache, ResponseCache, ResponseStore
 
 
@@ -85,6 +90,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     views = ViewCounter(
         sessions, settings.secret_key, timedelta(minutes=settings.view_repeat_minutes)
     )
+    limiter = RateLimiter(settings)
+    clients = ClientAddresses(settings.trusted_proxies)
 
     async def healthz(request: Request) -> JSONResponse:
         """The database answers; `subscribers` counts this worker's open subscriptions."""
@@ -118,6 +125,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await task
         await views.flush()
         await outbox.close()
+        await limiter.close()
         await media.close()
         if isinstance(cache, RedisResponseCache):
             await cache.close()
@@ -137,13 +145,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     if console is not None and not console.assets.installed:
         logger.warning("The console's scripts are not installed; run `make console-assets`.")
-    graphql = GraphQLApp(settings, sessions, media, views, cache, events, outbox, console)
+    graphql = GraphQLApp(
+        settings, sessions, media, views, cache, events, outbox, console, limiter, clients
+    )
     routes = [
         *(console.routes() if console is not None else []),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
-        *view_endpoints.routes(views),
+        *metrics_endpoints.routes(settings.metrics_token),
+        *view_endpoints.routes(views, limiter, clients),
         *newsletter_endpoints.routes(settings, sessions, authenticate),
         *feed_endpoints.routes(settings, sessions),
     ]
@@ -161,8 +172,21 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 path="/graphql",
                 max_body=settings.max_body_bytes,
                 stale_seconds=settings.cache_stale_while_revalidate,
+                counted=settings.metrics_token is not None,
             ),
         )
+    # Outside the cache: the budget of cache hits, CORS headers (a hit's too), and the
+    # observer, which sees every request end.
+    if "cached" in limiter.budgets:
+        middleware.insert(
+            0, Middleware(CachedBudgetMiddleware, limiter=limiter, clients=clients, path="/graphql")
+        )
+    if settings.cors_origins:
+        middleware.insert(0, cors(settings))
+    if settings.metrics_token or logging.getLogger("cms.request").isEnabledFor(logging.INFO):
+        paths = {"/" + r.path.split("/")[1] for r in routes if isinstance(r, Route | Mount)}
+        counted = settings.metrics_token is not None
+        middleware.insert(0, Middleware(RequestObserver, paths=paths, counted=counted))
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan, debug=settings.debug)
     app.state.settings = settings
     app.state.engine = engine
@@ -172,4 +196,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.response_cache = cache
     app.state.views = views
     app.state.outbox = outbox
+    app.state.limiter = limiter
     return app

@@ -1,8 +1,9 @@
 """Who is asking: a bearer token, or the session cookie GraphiQL sends after `login`.
 
 The cookie is SameSite=Strict and honoured only for same-origin requests (checked with the
-`Origin` and `Sec-Fetch-Site` headers a browser always sends on cross-site POSTs), so another
-site cannot make an editor's browser run a mutation.
+`Origin` and `Sec-Fetch-Site` headers a browser always sends on cross-site POSTs), or requests
+from an origin listed in `CMS_CORS_ORIGINS`, so another site cannot make an editor's browser
+run a mutation.
 """
 
 from urllib.parse import urlsplit
@@ -26,10 +27,14 @@ def _origin(url: str) -> str:
 
 
 def same_origin(connection: HTTPConnection, settings: Settings) -> bool:
+    """Whether the cookie may be honoured: the request comes from this site, or from an
+    origin in `CMS_CORS_ORIGINS`, which is trusted with credentials."""
+    origin = connection.headers.get("origin")
+    if origin is not None and origin.lower() in settings.cors_origins:
+        return True
     fetch_site = connection.headers.get("sec-fetch-site")
     if fetch_site is not None and fetch_site not in ("same-origin", "none"):
         return False
-    origin = connection.headers.get("origin")
     if origin is None:
         return True
     allowed = {_origin(str(connection.base_url)), _origin(settings.site_url)}

@@ -2,14 +2,18 @@
 API it serves. The command line itself (`cms/cli.py`) only parses options and calls these."""
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import uvicorn
 
+from cms.log_config import logging_config
 from cms.settings import Settings
 from schema import build_schema
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema" / "schema.graphql"
+MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
 
 WILDCARD_HOSTS = {"", "0.0.0.0", "::"}
@@ -30,8 +34,24 @@ def follow_served_address(settings: Settings, host: str, port: int) -> Settings:
     return settings.model_copy(update={"site_url": site_url})
 
 
-def run_server(*, host: str, port: int, workers: int, access_log: bool) -> None:
-    """uvicorn with uvloop and httptools, building one app per worker from the environment."""
+def prepare_metrics_directory() -> Path:
+    """An empty folder where each worker writes its metrics for `/metrics` to sum: the one in
+    `PROMETHEUS_MULTIPROC_DIR`, emptied of an earlier run's files, or a new temporary one. Set
+    before the workers start, as `prometheus-client` reads it when first imported."""
+    configured = os.environ.get(MULTIPROC_DIR)
+    folder = Path(configured) if configured else Path(tempfile.mkdtemp(prefix="cms-metrics-"))
+    if configured and folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ[MULTIPROC_DIR] = str(folder)
+    return folder
+
+
+def run_server(*, host: str, port: int, workers: int, access_log: bool, settings: Settings) -> None:
+    """uvicorn with uvloop and httptools, building one app per worker from the environment;
+    each worker logs as `settings` say and the request events replace uvicorn's access log."""
+    if workers > 1:
+        prepare_metrics_directory()
     uvicorn.run(
         "cms.web.app:create_app",
         factory=True,
@@ -40,8 +60,9 @@ def run_server(*, host: str, port: int, workers: int, access_log: bool) -> None:
         workers=workers,
         loop="uvloop",
         http="httptools",
-        log_level="info",
-        access_log=access_log,
+        log_config=logging_config(settings, access_log=access_log),
+        log_level=settings.log_level.lower(),
+        access_log=False,
     )
 
 

@@ -23,6 +23,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 
+from cms.settings import Settings
 from cms.web.media_types import GRAPHQL_RESPONSE_JSON, JSON, negotiated
 from schema.context import Context
 
@@ -65,6 +66,8 @@ def media_type_of(request: Request) -> str:
 class GraphQLResponses(GraphQL[Context, None]):
     """Strawberry's view, answering in the negotiated media type and status."""
 
+    settings: Settings
+
     def _error_response(self, error: HTTPException, media_type: str) -> Response:
         """A refused HTTP request, answered as a GraphQL response in the negotiated type."""
         code = HTTP_ERROR_CODES.get(error.status_code, "BAD_REQUEST")
@@ -82,7 +85,8 @@ class GraphQLResponses(GraphQL[Context, None]):
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         """Carries the negotiated media type to `create_response`, which has no request."""
         sub_response = await super().get_sub_response(request)
-        sub_response.headers["Vary"] = "Accept"
+        # A page on a listed origin gets CORS headers another origin's copy lacks.
+        sub_response.headers["Vary"] = "Accept, Origin" if self.settings.cors_origins else "Accept"
         sub_response.media_type = media_type_of(cast("Request", request))
         return sub_response
 

@@ -28,13 +28,16 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
+from cms import metrics
 from cms.events import EventBus
 from cms.services.mail import Outbox
 from cms.services.media.library import MediaLibrary
 from cms.services.persisted_queries import PersistedQueryStore
+from cms.services.viewer import Viewer
 from cms.services.views import ViewCounter
 from cms.settings import Settings
 from cms.web.auth_context import presented_token, viewer_for
+from cms.web.client_address import ClientAddresses
 from cms.web.compiled_view import HEADER as EXECUTION_HEADER
 from cms.web.compiled_view import CompiledPath, execution_label
 from cms.web.console_page import ConsolePage
@@ -42,6 +45,8 @@ from cms.web.graphql_body import capped
 from cms.web.graphql_compiled import CompiledRequests
 from cms.web.graphql_http import media_type_of, refusal, request_error_status
 from cms.web.media_types import GRAPHQL_RESPONSE_JSON, JSON, negotiated
+from cms.web.observe import record_operation, record_role
+from cms.web.rate_limit import RateLimiter
 from cms.web.response_cache import ResponseStore
 from cms.web.socket_sign_in import SocketSignIn
 from schema import build_schema
@@ -61,6 +66,8 @@ class GraphQLApp(CompiledRequests, SocketSignIn):
         events: EventBus,
         outbox: Outbox | None = None,
         console: ConsolePage | None = None,
+        limiter: RateLimiter | None = None,
+        clients: ClientAddresses | None = None,
     ) -> None:
         super().__init__(
             build_schema(settings),
@@ -79,6 +86,8 @@ class GraphQLApp(CompiledRequests, SocketSignIn):
         self.cache = cache
         self.events = events
         self.outbox = outbox or Outbox(settings)
+        self.limiter = limiter or RateLimiter(settings)
+        self.clients = clients or ClientAddresses(settings.trusted_proxies)
         self.persisted = PersistedQueryStore(settings.automatic_persisted_queries)
         self.compiled = CompiledPath(self.schema, settings, sessions.kw["bind"])
         self.console = console
@@ -96,6 +105,10 @@ class GraphQLApp(CompiledRequests, SocketSignIn):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope=scope, receive=receive)
+        refusal = await self._spend_budget(request)
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
         request = Request(scope=scope, receive=capped(receive, self._body_limit(request)))
         try:
             if negotiated(scope) is None and not self.should_render_graphql_ide(
@@ -113,6 +126,18 @@ class GraphQLApp(CompiledRequests, SocketSignIn):
             await request.close()
         await response(scope, receive, send)
 
+    async def _spend_budget(self, request: Request) -> Response | None:
+        """Sign the caller in (once: `get_context` reuses it) and count the request against
+        their budget: a signed-in user's own, or the client address's anonymous one."""
+        token = presented_token(request, self.settings)
+        viewer = await viewer_for(token, self.sessions)
+        request.state.viewer = viewer
+        if viewer.user is not None:
+            record_role(request.scope, viewer.user.role.value.lower())
+            return await self.limiter.refusal("staff", f"user:{viewer.user.id}")
+        record_role(request.scope, "anonymous")
+        return await self.limiter.refusal("anonymous", self.clients(request.scope))
+
     async def execute_operation(  # type: ignore[override]
         self,
         request: Request,
@@ -128,7 +153,9 @@ class GraphQLApp(CompiledRequests, SocketSignIn):
             return result
         if isinstance(result, ExecutionResult) and media_type_of(request) == GRAPHQL_RESPONSE_JSON:
             sub_response.status_code = request_error_status(result) or 200
-        sub_response.headers[EXECUTION_HEADER] = execution_label(result)
+        label = execution_label(result)
+        sub_response.headers[EXECUTION_HEADER] = label
+        metrics.EXECUTIONS.labels(label).inc()
         await self._mark(sub_response, result, context)
         return result
 
@@ -144,6 +171,7 @@ class GraphQLApp(CompiledRequests, SocketSignIn):
         """One operation of a request. After `_resolve_document` the document's text, its
         variables and the viewer are known and Strawberry has not parsed anything yet: the
         place for another way of executing a document."""
+        record_operation(request.scope, request_data.operation_name, request_data.query)
         resolved = self._resolve_document(request_data, context)
         if isinstance(resolved, ExecutionResult):
             return resolved
@@ -167,10 +195,11 @@ class GraphQLApp(CompiledRequests, SocketSignIn):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         token = presented_token(request, self.settings)
+        viewer: Viewer | None = getattr(request.state, "viewer", None)
         return Context(
             settings=self.settings,
             sessions=self.sessions,
-            viewer=await viewer_for(token, self.sessions),
+            viewer=viewer if viewer is not None else await viewer_for(token, self.sessions),
             token=token,
             connection=request,
             response=response if isinstance(response, Response) else None,
@@ -178,4 +207,5 @@ class GraphQLApp(CompiledRequests, SocketSignIn):
             views=self.views,
             events=self.events,
             outbox=self.outbox,
+            forwarded_for=self.clients(request.scope),
         )

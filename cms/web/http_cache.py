@@ -25,14 +25,17 @@ import logging
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cms import metrics
 from cms.services.auth import SESSION_COOKIE
 from cms.web.media_types import negotiated
+from cms.web.observe import record_hit, recorded_operations
 from cms.web.response_cache import MAX_AGE_HEADER, CachedResponse, ResponseStore
 
 logger = logging.getLogger(__name__)
 
 _SESSION_COOKIE = f"{SESSION_COOKIE}=".encode()
 _MAX_AGE_HEADER = MAX_AGE_HEADER.encode()
+_HITS = metrics.CACHE_LOOKUPS.labels("hit")
 _SKIPPED_HEADERS = {
     b"content-length",
     b"etag",
@@ -43,7 +46,8 @@ _SKIPPED_HEADERS = {
 }
 
 
-def _private(scope: Scope) -> bool:
+def is_private(scope: Scope) -> bool:
+    """Whether the request carries credentials (and so never takes part in caching)."""
     for name, value in scope["headers"]:
         if name == b"authorization" or (name == b"cookie" and _SESSION_COOKIE in value):
             return True
@@ -62,12 +66,15 @@ class ResponseCacheMiddleware:
         path: str,
         max_body: int,
         stale_seconds: int = 0,
+        counted: bool = False,
     ) -> None:
         self.app = app
         self.cache = cache
         self.path = path
         self.max_body = max_body
         self.stale_seconds = stale_seconds
+        self.counted = counted
+        """Whether lookups are counted in the metrics (only when someone scrapes them)."""
         self._flights: dict[tuple[str, int], asyncio.Future[CachedResponse | None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -75,7 +82,7 @@ class ResponseCacheMiddleware:
             scope["type"] != "http"
             or scope["path"] != self.path
             or scope["method"] not in ("GET", "POST")
-            or _private(scope)
+            or is_private(scope)
         ):
             await self.app(scope, receive, send)
             return
@@ -92,9 +99,13 @@ class ResponseCacheMiddleware:
         if entry is not None:
             age = self.cache.clock() - entry.stored_at
             if entry.max_age is None or age < entry.max_age:
+                if self.counted:
+                    _HITS.inc()
                 await self._respond(scope, entry, send, hit=True)
                 return
             if age < entry.max_age + self.stale_seconds:
+                if self.counted:
+                    metrics.CACHE_LOOKUPS.labels("stale").inc()
                 await self._respond(scope, entry, send, hit=True, stale=True)
                 if await self.cache.claim(key, entry):
                     await self._refresh(scope, body, receive, key, entry)
@@ -104,8 +115,12 @@ class ResponseCacheMiddleware:
         if flight is not None:
             shared = await asyncio.shield(flight)
             if shared is not None:
+                if self.counted:
+                    metrics.CACHE_LOOKUPS.labels("shared").inc()
                 await self._respond(scope, shared, send, hit=True)
                 return
+        if self.counted:
+            metrics.CACHE_LOOKUPS.labels("miss").inc()
         await self._lead(scope, body, receive, send, key, generation)
 
     async def _lead(
@@ -189,6 +204,7 @@ class ResponseCacheMiddleware:
             tags=frozenset(tags.split()),
             stored_at=self.cache.clock(),
             max_age=None if max_age is None else int(max_age),
+            operations=recorded_operations(scope),
         )
         await self.cache.put(key, entry, generation)
         # The request id is this request's alone: a hit, which runs nothing, carries none.
@@ -207,6 +223,8 @@ class ResponseCacheMiddleware:
         own: list[tuple[bytes, bytes]] | None = None,
     ) -> None:
         extra = own or []
+        if hit:
+            record_hit(scope, entry.operations)
         if hit and entry.max_age is not None:
             age = max(0, int(self.cache.clock() - entry.stored_at))
             extra = [*extra, (b"age", str(age).encode())]
@@ -230,6 +248,8 @@ class ResponseCacheMiddleware:
         ]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": entry.body})
+        if hit and self.counted:
+            metrics.CACHE_BYTES.inc(len(entry.body))
 
 
 async def _discard(message: Message) -> None:

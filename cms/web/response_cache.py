@@ -46,6 +46,8 @@ class CachedResponse:
     """When the answer was computed, in seconds since the epoch (the store's clock)."""
     max_age: int | None = None
     """Seconds it stays fresh; None for an answer valid until a write invalidates it."""
+    operations: tuple[str, ...] = ()
+    """The GraphQL operation names it answers, for the metrics and log of a hit."""
 
 
 class ResponseStore(Protocol):
@@ -228,6 +230,7 @@ class RedisResponseCache:
             tags=frozenset(meta["t"]),
             stored_at=meta.get("s", 0.0),
             max_age=meta.get("m"),
+            operations=tuple(meta.get("o", ())),
         )
 
     async def generation(self) -> int:
@@ -240,6 +243,7 @@ class RedisResponseCache:
             "t": sorted(entry.tags),
             "s": entry.stored_at,
             "m": entry.max_age,
+            "o": entry.operations,
         }
         value = json.dumps(meta).encode() + b"\n" + entry.body
         tag_keys = [self._tag_key(tag) for tag in sorted(entry.tags)]

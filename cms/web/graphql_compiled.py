@@ -4,10 +4,10 @@ Strawberry's view wraps each request in adapters, a sub-response, hooks and resu
 that together cost as much as running a compiled plan. A reader's query over GET, or a JSON
 POST, without credentials, whose document has a plan, needs none of it: the request is parsed
 and checked by the same methods the view uses (`GraphQLRequestBody.parse_http_body`,
-`PersistedQueries._resolve_document`), answered by the plan, marked by `CacheMarks._mark`, and
-encoded as the view would. Anything else, or a plan that steps aside, goes on to the view
-(which parses the request again, a few microseconds), and the view does not try the plan a
-second time.
+`PersistedQueries._resolve_document`), answered by the plan, marked by `CacheMarks._mark`,
+encoded and recorded (`cms.web.observe`, `cms.metrics`) as the view would. Anything else, or a
+plan that steps aside, goes on to the view (which parses the request again, a few
+microseconds), and the view does not try the plan a second time.
 """
 
 from starlette.requests import Request
@@ -15,6 +15,7 @@ from starlette.responses import Response
 from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
+from cms import metrics
 from cms.settings import Settings
 from cms.web.auth_context import presented_token
 from cms.web.compiled_view import HEADER as EXECUTION_HEADER
@@ -24,6 +25,7 @@ from cms.web.graphql_cache_marks import CacheMarks
 from cms.web.graphql_http import GraphQLResponses, content_type
 from cms.web.graphql_persisted import PersistedQueries
 from cms.web.media_types import content_type_parts, negotiated
+from cms.web.observe import record_operation
 
 TRIED = "cms.compiled_tried"
 """Scope key: the compiled path already stepped aside for this request."""
@@ -65,6 +67,8 @@ class CompiledRequests(GraphQLRequestBody, GraphQLResponses, PersistedQueries, C
         result = await self.compiled.answer(resolved, context)
         if result is None:
             return None
+        record_operation(request.scope, resolved.operation_name, resolved.query)
+        metrics.EXECUTIONS.labels("compiled").inc()
         sub_response.headers[EXECUTION_HEADER] = "compiled"
         await self._mark(sub_response, result, context)
         response = Response(

@@ -189,11 +189,13 @@ class Settings(BaseSettings):
     )
     webhook_poll_seconds: float = Field(
         default=1.0,
+        ge=0,
         description="How often each worker looks for webhook deliveries that are due; `0` turns "
         "delivery off in this process (events still queue up in the outbox).",
     )
     webhook_timeout_seconds: float = Field(
         default=10.0,
+        gt=0,
         description="How long a webhook endpoint has to answer one delivery before it counts "
         "as failed and is tried again.",
     )
@@ -205,11 +207,12 @@ class Settings(BaseSettings):
     )
     webhook_retry_base_seconds: float = Field(
         default=30.0,
+        ge=0,
         description="The wait before the first retry; each later wait doubles, with up to 50% "
         "random jitter either way, capped at `CMS_WEBHOOK_RETRY_MAX_SECONDS`.",
     )
     webhook_retry_max_seconds: float = Field(
-        default=6 * 3600.0, description="The longest wait between two tries of a delivery."
+        default=6 * 3600.0, ge=0, description="The longest wait between two tries of a delivery."
     )
     webhook_allowed_networks: list[IPv4Network | IPv6Network] = Field(
         default_factory=list,

@@ -50,6 +50,14 @@ mutation A($id: Int!) {
   redeliverWebhook(input: {id: $id}) { delivery { id status attempts } errors { message } }
 }
 """
+UPDATE = """
+mutation U($input: UpdateWebhookEndpointInput!) {
+  updateWebhookEndpoint(input: $input) { endpoint { url active events } errors { field } }
+}
+"""
+DELETE = (
+    "mutation D($id: Int!) { deleteWebhookEndpoint(input: {id: $id}) { deleted errors { code } } }"
+)
 
 
 @pytest.fixture
@@ -403,3 +411,50 @@ async def test_taxonomy_and_live_stream_changes_are_announced(
         ("live_stream.changed", "tv"),
         ("tag.created", "elections"),
     ]
+
+
+async def test_a_paused_endpoint_hears_nothing_and_an_unwanted_event_leaves_nothing_behind(
+    gql: Gql,
+    session: AsyncSession,
+    admin: Viewer,
+    editor: Viewer,
+    receiver: Receiver,
+    sender: WebhookSender,
+) -> None:
+    registered = await register(gql, admin, receiver.url)
+    story = await make_article(session, status=ArticleStatus.DRAFT)
+    await session.commit()
+    endpoint = registered["endpoint"]["id"]
+
+    paused = await gql(UPDATE, {"input": {"id": endpoint, "active": False}}, viewer=admin)
+    await gql(PUBLISH, {"id": story.public_id}, viewer=editor)
+    await drain(sender)
+
+    assert paused.data["updateWebhookEndpoint"]["endpoint"]["active"] is False
+    assert receiver.received == []
+    assert (await session.scalars(select(WebhookEvent))).all() == []
+
+
+async def test_an_endpoint_can_be_changed_within_the_rules_and_deleted(
+    gql: Gql, admin: Viewer, receiver: Receiver
+) -> None:
+    registered = await register(gql, admin, receiver.url)
+    endpoint = registered["endpoint"]["id"]
+
+    refused = await gql(
+        UPDATE, {"input": {"id": endpoint, "url": "http://192.168.1.1/"}}, viewer=admin
+    )
+    narrowed = await gql(
+        UPDATE, {"input": {"id": endpoint, "events": ["TAG_DELETED"]}}, viewer=admin
+    )
+    deleted = await gql(DELETE, {"id": endpoint}, viewer=admin)
+    again = await gql(DELETE, {"id": endpoint}, viewer=admin)
+
+    assert refused.data["updateWebhookEndpoint"]["errors"] == [{"field": "url"}]
+    assert narrowed.data["updateWebhookEndpoint"]["endpoint"] == {
+        "url": receiver.url,
+        "active": True,
+        "events": ["TAG_DELETED"],
+    }
+    assert deleted.data["deleteWebhookEndpoint"] == {"deleted": True, "errors": []}
+    assert again.data["deleteWebhookEndpoint"]["errors"] == [{"code": "NOT_FOUND"}]

@@ -30,7 +30,8 @@ class WebhookEndpoint(SQLModel, table=True):
 
 
 class WebhookEvent(SQLModel, table=True):
-    """The outbox: one row per committed change; `dispatched_at` is set once deliveries exist."""
+    """The outbox: one row per committed change. `dispatched_at` is set when the worker made
+    its deliveries; an event no endpoint wanted is deleted then."""
 
     __tablename__ = "webhook_event"
 

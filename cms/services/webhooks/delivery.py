@@ -33,7 +33,7 @@ from datetime import timedelta
 import httpx
 from sqlalchemy import or_
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlmodel import col, select, update
+from sqlmodel import col, delete, select, update
 
 from cms.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from cms.models.columns import utcnow
@@ -132,12 +132,18 @@ class WebhookSender:
             endpoints = (
                 await session.scalars(select(WebhookEndpoint).where(col(WebhookEndpoint.is_active)))
             ).all()
+            unheard = []
             for event_id, topic in events:
                 assert event_id is not None
-                for endpoint in endpoints:
-                    if topic in endpoint.events:
-                        assert endpoint.id is not None
-                        session.add(WebhookDelivery(endpoint_id=endpoint.id, event_id=event_id))
+                listeners = [e.id for e in endpoints if topic in e.events and e.id is not None]
+                session.add_all(
+                    WebhookDelivery(endpoint_id=e, event_id=event_id) for e in listeners
+                )
+                if not listeners:
+                    unheard.append(event_id)
+            if unheard:
+                # Nobody wanted them: the outbox keeps only events that have a delivery log.
+                await session.execute(delete(WebhookEvent).where(col(WebhookEvent.id).in_(unheard)))
             await session.commit()
             return len(events)
 

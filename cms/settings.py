@@ -208,8 +208,9 @@ class Settings(BaseSettings):
     webhook_retry_base_seconds: float = Field(
         default=30.0,
         ge=0,
-        description="The wait before the first retry; each later wait doubles, with up to 50% "
-        "random jitter either way, capped at `CMS_WEBHOOK_RETRY_MAX_SECONDS`.",
+        description="The wait before the first retry; each later wait doubles up to "
+        "`CMS_WEBHOOK_RETRY_MAX_SECONDS`, and every wait is shifted by up to 50% either way at "
+        "random.",
     )
     webhook_retry_max_seconds: float = Field(
         default=6 * 3600.0, ge=0, description="The longest wait between two tries of a delivery."

@@ -87,8 +87,9 @@ class WebhookSender:
     """Names this worker's claims, so a late worker cannot overwrite another's result."""
 
     def retry_delay(self, attempts: int) -> timedelta:
-        """The wait after the `attempts`-th failed try: doubling, capped, with ±50% jitter."""
-        base = self.settings.webhook_retry_base_seconds * 2 ** (attempts - 1)
+        """The wait after the `attempts`-th failed try: doubling up to the cap, then shifted by
+        up to 50% either way at random, so retries of many deliveries do not arrive together."""
+        base = self.settings.webhook_retry_base_seconds * 2 ** min(attempts - 1, 32)
         capped = min(base, self.settings.webhook_retry_max_seconds)
         return timedelta(seconds=capped * (0.5 + self.jitter()))
 

@@ -4,8 +4,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 # Test processes (pytest-xdist): `auto` is one per core; `make test TEST_WORKERS=0` runs in one.
 TEST_WORKERS ?= auto
+# `make demo PORT=8100` serves elsewhere; links in responses follow the port served.
+PORT ?= 8000
+# The console's scripts and styles: exact versions and integrity hashes in console/package-lock.json.
+CONSOLE_ASSETS := console/node_modules/.package-lock.json
 
-.PHONY: demo test lint bench
+.PHONY: demo test lint bench console-assets
 
 $(BIN)/cms: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -14,10 +18,16 @@ $(BIN)/cms: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	touch $@
 
-demo: $(BIN)/cms  ## Serve the demo newsroom on SQLite; GraphiQL at http://127.0.0.1:8000/graphql
-	$(BIN)/cms serve --demo
+$(CONSOLE_ASSETS): console/package.json console/package-lock.json
+	cd console && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
 
-test: $(BIN)/cms  ## Run the test suite (also on PostgreSQL when CMS_TEST_POSTGRES_URL is set)
+console-assets: $(CONSOLE_ASSETS)  ## Install the console's scripts and styles (needs npm and the registry once)
+
+demo: $(BIN)/cms $(CONSOLE_ASSETS)  ## Serve the demo newsroom on SQLite; the console at http://127.0.0.1:$(PORT)/graphql
+	$(BIN)/cms serve --demo --port $(PORT)
+
+test: $(BIN)/cms $(CONSOLE_ASSETS)  ## Run the test suite (also on PostgreSQL when CMS_TEST_POSTGRES_URL is set)
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --durations=20
 
 lint: $(BIN)/cms

@@ -21,7 +21,7 @@ from cms.models import Role
 from cms.services import digest, persisted_queries, scheduling
 from cms.services import users as user_service
 from cms.settings import Settings
-from cms.web.commands import SCHEMA_FILE, run_server, write_schema
+from cms.web.commands import SCHEMA_FILE, follow_served_address, run_server, write_schema
 
 app = typer.Typer(help="Newsroom CMS: a headless GraphQL CMS for news publishers.")
 user_app = typer.Typer(help="Staff accounts.")
@@ -56,6 +56,11 @@ def check() -> None:
     settings = _checked_settings()
     if settings.env == "production":
         typer.echo("The settings are fit for production.")
+        if settings.staff_only_schema:
+            typer.echo(
+                "The console is served at /graphql; introspection and field suggestions are "
+                "answered to signed-in staff only, and refused to everyone else."
+            )
     else:
         typer.echo("Development settings; CMS_ENV=production checks them for production.")
 
@@ -114,14 +119,18 @@ def serve(
         ),
     ] = True,
 ) -> None:
-    """Check the settings, migrate the database, then serve the API (GraphiQL at /graphql in
+    """Check the settings, migrate the database, then serve the API (the console at /graphql in
     development)."""
-    settings = _checked_settings()
+    settings = follow_served_address(_checked_settings(), host, port)
     asyncio.run(_migrate(settings))
     if demo:
         asyncio.run(_seed(settings))
+    typer.echo(
+        f"Links in responses (media, feeds, emails) use {settings.site_url}; "
+        "set CMS_SITE_URL to change it."
+    )
     if settings.graphiql_enabled:
-        typer.echo(f"GraphiQL: http://{host}:{port}/graphql")
+        typer.echo(f"The console: http://{host}:{port}/graphql")
     run_server(host=host, port=port, workers=workers, access_log=access_log)
 
 

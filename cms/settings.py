@@ -33,8 +33,9 @@ class Settings(BaseSettings):
 
     env: Literal["development", "production"] = Field(
         default="development",
-        description="`production` turns off GraphiQL, introspection and field suggestions, masks "
-        "unexpected errors, and refuses unsafe values (see the deployment page).",
+        description="`production` turns off the console (GraphiQL), introspection and field "
+        "suggestions (`CMS_STAFF_CONSOLE` gives them back to signed-in staff), masks unexpected "
+        "errors, and refuses unsafe values (see the deployment page).",
     )
     database_url: str = Field(
         default="sqlite+aiosqlite:///./cms.db",
@@ -119,8 +120,20 @@ class Settings(BaseSettings):
     page_size_max: int = Field(default=100, description="The largest `first` a connection accepts.")
     graphiql: bool | None = Field(
         default=None,
-        description="Serve GraphiQL at `/graphql`; on in development, off in production unless "
-        "set.",
+        description="Serve the editors' console (GraphiQL) at `/graphql` to everyone; on in "
+        "development, off in production unless set (or `CMS_STAFF_CONSOLE`).",
+    )
+    staff_console: bool = Field(
+        default=False,
+        description="Production: serve the console at `/graphql`, and answer introspection (the "
+        "Docs pane) and field suggestions to signed-in staff only; anonymous callers are still "
+        "refused them. Leave `CMS_GRAPHIQL`, `CMS_INTROSPECTION` and `CMS_FIELD_SUGGESTIONS` "
+        "unset with it.",
+    )
+    console_assets_dir: Path | None = Field(
+        default=None,
+        description="Where `make console-assets` (npm ci) installed the console's scripts and "
+        "styles; `console/node_modules` of the checkout when unset.",
     )
     introspection: bool | None = Field(
         default=None,
@@ -469,10 +482,18 @@ class Settings(BaseSettings):
 
     @property
     def graphiql_enabled(self) -> bool:
-        return self.env == "development" if self.graphiql is None else self.graphiql
+        if self.graphiql is None:
+            return self.env == "development" or self.staff_console
+        return self.graphiql
+
+    @property
+    def staff_only_schema(self) -> bool:
+        """Introspection and field suggestions for signed-in staff only (`CMS_STAFF_CONSOLE`)."""
+        return self.env == "production" and self.staff_console
 
     @property
     def introspection_enabled(self) -> bool:
+        """Introspection for everyone; see `staff_only_schema` for staff alone."""
         return self.env == "development" if self.introspection is None else self.introspection
 
     @property

@@ -19,6 +19,7 @@ from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALARS
 from schema.selection import VIEW_COUNT_FIELDS, document_selects
+from schema.staff_schema import StaffOnlySchema
 from schema.subscription import Subscription
 from schema.text_input import RefuseNulCharacters
 
@@ -100,7 +101,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         RefuseNulCharacters,
         SharesQueriesOnly,
     ]
-    if not settings.introspection_enabled:
+    if settings.staff_only_schema:
+        extensions.append(StaffOnlySchema)
+    elif not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
     if settings.env == "production":
         extensions.append(MaskUnexpectedErrors)
@@ -110,7 +113,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(
-            disable_field_suggestions=not settings.field_suggestions_enabled,
+            disable_field_suggestions=not (
+                settings.field_suggestions_enabled or settings.staff_only_schema
+            ),
             batching_config={"max_operations": settings.max_batch_operations},
             scalar_map=SCALARS,
         ),

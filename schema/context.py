@@ -3,6 +3,7 @@ event bus subscriptions listen to, and the request id that names the request in 
 A WebSocket keeps one context (and one request id) for its whole life."""
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 from uuid import uuid4
@@ -27,6 +28,12 @@ def current_request_id() -> str:
     """The id the HTTP middleware gave this request (and its `X-Request-Id` header); a fresh
     one when the schema runs without HTTP."""
     return correlation_id.get() or uuid4().hex
+
+
+@lru_cache(maxsize=4096)
+def _header_token(tag: str) -> str:
+    """A tag as one `Surrogate-Key` token; the same few tags recur on every response."""
+    return quote(tag, safe=":")
 
 
 @dataclass
@@ -67,7 +74,7 @@ class Context:
         looked up (a slug that names nothing) is percent-encoded into one. Tags of stored
         things (hex ids, numbers, `[a-z0-9-]` slugs) are left as they are, so writes match them.
         """
-        self.cache_tags.update(quote(tag, safe=":") for tag in tags)
+        self.cache_tags.update(map(_header_token, tags))
 
     @property
     def media_library(self) -> MediaLibrary:

@@ -14,8 +14,14 @@ from cms.models import Role
 from cms.services import roles as role_rules
 from schema.context import Info
 
+SIGN_IN_FIRST = "Sign in first: run the `login` mutation."
+SESSION_ENDED = (
+    "Your session has ended (it expired, or you signed out elsewhere): sign in again "
+    "(the console's Sign in form, or the `login` mutation)."
+)
 
-def unauthenticated(message: str = "Sign in first: run the `login` mutation.") -> GraphQLError:
+
+def unauthenticated(message: str = SIGN_IN_FIRST) -> GraphQLError:
     return GraphQLError(message, extensions={"code": "UNAUTHENTICATED"})
 
 
@@ -32,7 +38,7 @@ def roles(admitted: frozenset[Role]) -> type[BasePermission]:
         def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
             user = info.context.viewer.user
             if user is None:
-                raise unauthenticated()
+                raise unauthenticated(SESSION_ENDED if info.context.token else SIGN_IN_FIRST)
             if user.role not in admitted:
                 names = ", ".join(sorted(role.value for role in admitted))
                 raise forbidden(f"This needs one of the roles {names}; you are {user.role.value}.")

@@ -157,10 +157,23 @@ class Paths:
         assert interpreted.headers.get("x-execution", "interpreted") == "interpreted"
         where = f"{query}\n{variables}"
         assert compiled.status_code == interpreted.status_code, where
-        assert compiled.json() == interpreted.json(), where
+        served = str(compiled.headers.get("x-execution", "refused"))
+        if served == "interpreted" and _field_errors_only(interpreted.json()):
+            # Both answers come from graphql-core, which stops at the first field error that
+            # nulls the whole response: with several, which comes first is a race between
+            # concurrent resolvers, so only the kind of answer can be compared.
+            assert _field_errors_only(compiled.json()), where
+        else:
+            assert compiled.json() == interpreted.json(), where
         for header in ("cache-control", "surrogate-key", "content-type"):
             assert compiled.headers.get(header) == interpreted.headers.get(header), where
-        return str(compiled.headers.get("x-execution", "refused"))
+        return served
+
+
+def _field_errors_only(answer: dict[str, Any]) -> bool:
+    """A response nulled by a field error: no data, and every error has a path."""
+    errors = answer.get("errors") or []
+    return answer.get("data") is None and bool(errors) and all(e.get("path") for e in errors)
 
 
 @pytest.fixture(autouse=True)

@@ -10,30 +10,27 @@ loaders'.
 Statements are built once per shape and take their values as bound parameters: building and
 hashing a select costs more than running it on a page of twenty rows.
 
-They run through a `Reader`: the async engine's connection, or on SQLite a blocking connection
-on the event loop (`cms.db.create_blocking_engine`), as a hand-written endpoint would use the
-sqlite3 module. Reading twenty indexed rows from a local file takes less time than handing the
-statement to aiosqlite's thread and its rows back, each way through the interpreter lock.
+They run through a `Reader` (`cms.services.record_readers`), which sends each statement's SQL
+text, compiled once, to the driver itself: on SQLite a blocking connection on the event loop, as
+a hand-written endpoint would use the sqlite3 module (reading twenty indexed rows from a local
+file takes less time than handing the statement to aiosqlite's thread and its rows back), on
+PostgreSQL an asyncpg connection.
 
 Longer than our other modules on purpose: every statement the compiled path runs is here, beside
 the visibility rule it builds on, so that one file shows all the SQL a public answer can send.
 """
 
 from collections import defaultdict
-from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, Protocol
+from types import SimpleNamespace
+from typing import Any
 
 from sqlalchemy import (
     BindParameter,
     Column,
-    Connection,
-    Engine,
-    Executable,
     Integer,
-    Row,
     Select,
     Table,
     bindparam,
@@ -42,7 +39,6 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from cms.models import (
     Article,
@@ -56,58 +52,8 @@ from cms.models import (
 )
 from cms.services.articles import ArticleFilter, FeedKey, feed_query, visible_articles
 from cms.services.categories import CategoryTree
+from cms.services.record_readers import Reader
 from cms.services.viewer import ANONYMOUS
-
-
-class Reader(Protocol):
-    """Runs a statement and returns all its rows."""
-
-    @property
-    def dialect(self) -> str: ...
-
-    async def rows(
-        self, statement: Executable, values: Mapping[str, Any] | None = None
-    ) -> Sequence[Row[Any]]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class _AsyncReader:
-    connection: AsyncConnection
-
-    @property
-    def dialect(self) -> str:
-        return self.connection.dialect.name
-
-    async def rows(
-        self, statement: Executable, values: Mapping[str, Any] | None = None
-    ) -> Sequence[Row[Any]]:
-        return (await self.connection.execute(statement, values)).all()
-
-
-@dataclass(frozen=True, slots=True)
-class _BlockingReader:
-    connection: Connection
-
-    @property
-    def dialect(self) -> str:
-        return self.connection.dialect.name
-
-    async def rows(
-        self, statement: Executable, values: Mapping[str, Any] | None = None
-    ) -> Sequence[Row[Any]]:
-        return self.connection.execute(statement, values).all()
-
-
-@asynccontextmanager
-async def reading(engine: AsyncEngine, blocking: Engine | None) -> AsyncIterator[Reader]:
-    """A reader on one connection for the block: the blocking engine's when there is one."""
-    if blocking is not None:
-        with blocking.connect() as connection:
-            yield _BlockingReader(connection)
-        return
-    async with engine.connect() as connection:
-        yield _AsyncReader(connection)
-
 
 Record = dict[str, Any]
 """One row as column name to value, with the values the ORM would give (aware UTC times,
@@ -419,14 +365,18 @@ _TAG_BY_SLUG = select(TAG).where(TAG.c.slug == bindparam("slug"))
 
 async def tag_by_slug(reader: Reader, slug: str) -> Record | None:
     found = await reader.rows(_TAG_BY_SLUG, {"slug": slug})
-    return dict(found[0]._mapping) if found else None
+    return dict(zip([c.key for c in TAG.c], found[0], strict=True)) if found else None
 
 
 _CATEGORIES = select(CATEGORY).order_by(CATEGORY.c.position, CATEGORY.c.id)
 
 
 async def category_tree(reader: Reader) -> CategoryTree:
-    """Every category as `categories.category_tree` gives them, from plain rows (a row has
-    the attributes the tree reads, under the same names)."""
-    rows = await reader.rows(_CATEGORIES)
-    return CategoryTree.of(rows)  # type: ignore[arg-type]
+    """Every category as `categories.category_tree` gives them, from plain rows: each node has
+    the attributes the tree reads, under the same names, and its record as `_mapping`."""
+    keys = [c.key for c in CATEGORY.c]
+    nodes = []
+    for row in await reader.rows(_CATEGORIES):
+        record = dict(zip(keys, row, strict=True))
+        nodes.append(SimpleNamespace(**record, _mapping=record))
+    return CategoryTree.of(nodes)  # type: ignore[arg-type]

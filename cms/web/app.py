@@ -36,6 +36,8 @@ from cms.storage import storage_for
 from cms.web.auth_context import presented_token, viewer_for
 from cms.web.cdn import CdnPurger
 from cms.web.collector import settle_after_startup
+from cms.web.console_assets import ConsoleAssets
+from cms.web.console_page import ConsolePage
 from cms.web.endpoints import feeds as feed_endpoints
 from cms.web.endpoints import newsletter as newsletter_endpoints
 from cms.web.endpoints import views as view_endpoints
@@ -133,8 +135,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def authenticate(request: Request) -> Viewer:
         return await viewer_for(presented_token(request, settings), sessions)
 
-    graphql = GraphQLApp(settings, sessions, media, views, cache, events, outbox)
+    console = (
+        ConsolePage(ConsoleAssets.load(settings.console_assets_dir))
+        if settings.graphiql_enabled
+        else None
+    )
+    if console is not None and not console.assets.installed:
+        logger.warning("The console's scripts are not installed; run `make console-assets`.")
+    graphql = GraphQLApp(settings, sessions, media, views, cache, events, outbox, console)
     routes = [
+        *(console.routes() if console is not None else []),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),

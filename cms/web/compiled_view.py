@@ -17,6 +17,7 @@ from strawberry.schema.base import BaseSchema
 from strawberry.types import ExecutionResult
 
 from cms.db import create_blocking_engine
+from cms.services.record_readers import RecordReaders
 from cms.settings import Settings
 from schema.compiled import CompiledQueries, Plan
 from schema.context import Context
@@ -40,8 +41,8 @@ class CompiledPath:
     def __init__(self, schema: BaseSchema, settings: Settings, engine: AsyncEngine) -> None:
         assert isinstance(schema, Schema)
         self.queries = CompiledQueries(schema._schema, settings)
-        self.engine = engine
         self.blocking = create_blocking_engine(settings)
+        self.readers = RecordReaders(engine, self.blocking)
         self.enabled = settings.compiled_queries
 
     def close(self) -> None:
@@ -64,7 +65,7 @@ class CompiledPath:
         if not isinstance(plan, Plan):
             return None
         try:
-            found = await self.queries.answer(plan, data.variables, self.engine, self.blocking)
+            found = await self.queries.answer(plan, data.variables, self.readers)
         except Exception:
             logger.exception("The compiled path failed; the normal path answers instead.")
             return None

@@ -25,10 +25,10 @@ from starlette.types import Message, Receive
 from strawberry.asgi import GraphQL
 from strawberry.file_uploads.utils import replace_placeholders_with_files
 from strawberry.http import GraphQLRequestData
-from strawberry.http.parse_content_type import parse_content_type
 
 from cms.settings import Settings
 from cms.web.http_request import graphql_requests
+from cms.web.media_types import content_type_parts
 from schema.context import Context
 
 MULTIPART_OVERHEAD = 64 * 1024
@@ -39,7 +39,7 @@ PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-requested-with")
 def refuses_json(content_type: str) -> HTTPException | None:
     """Why a POST body of this `Content-Type` is not read as JSON operations, or None when it
     is: the one rule the view applies and the response cache checks before it answers."""
-    media_type, parameters = parse_content_type(content_type)
+    media_type, parameters = content_type_parts(content_type)
     if media_type != "application/json":
         return HTTPException(415, "Send the operation as application/json.")
     if parameters.get("charset", "utf-8").lower() not in ("utf-8", "utf8"):
@@ -71,7 +71,7 @@ class GraphQLRequestBody(GraphQL[Context, None]):
     settings: Settings
 
     def _body_limit(self, request: Request) -> int:
-        media_type, _ = parse_content_type(request.headers.get("content-type", ""))
+        media_type, _ = content_type_parts(request.headers.get("content-type", ""))
         if media_type == "multipart/form-data":
             return self.settings.media_max_bytes + MULTIPART_OVERHEAD
         return self.settings.max_body_bytes
@@ -110,7 +110,7 @@ class GraphQLRequestBody(GraphQL[Context, None]):
             data: Any = {name: value for name, value in params.items() if value != ""}
         else:
             content_type = request.content_type or ""
-            if parse_content_type(content_type)[0] == "multipart/form-data":
+            if content_type_parts(content_type)[0] == "multipart/form-data":
                 self._check_upload(request)
                 data = await self.parse_multipart(request)
             elif (refused := refuses_json(content_type)) is not None:

@@ -6,6 +6,8 @@ one class per protocol concern.
 - `cms.web.graphql_http`: the response's media type, status and refusals.
 - `cms.web.graphql_persisted`: which document a request runs (automatic persisted queries).
 - `cms.web.graphql_cache_marks`: whether a response may be shared.
+- `cms.web.graphql_compiled`: anonymous requests for compiled documents, answered ahead of
+  the rest.
 - `cms.web.socket_sign_in`: accepting a WebSocket and who it is signed in as.
 
 What is left here is the order of a request: negotiate, read, resolve the document, execute,
@@ -35,10 +37,10 @@ from cms.settings import Settings
 from cms.web.auth_context import presented_token, viewer_for
 from cms.web.compiled_view import HEADER as EXECUTION_HEADER
 from cms.web.compiled_view import CompiledPath, execution_label
-from cms.web.graphql_body import GraphQLRequestBody, capped
-from cms.web.graphql_cache_marks import CacheMarks
-from cms.web.graphql_http import GraphQLResponses, media_type_of, refusal, request_error_status
-from cms.web.graphql_persisted import PersistedQueries
+from cms.web.console_page import ConsolePage
+from cms.web.graphql_body import capped
+from cms.web.graphql_compiled import CompiledRequests
+from cms.web.graphql_http import media_type_of, refusal, request_error_status
 from cms.web.media_types import GRAPHQL_RESPONSE_JSON, JSON, negotiated
 from cms.web.response_cache import ResponseStore
 from cms.web.socket_sign_in import SocketSignIn
@@ -46,7 +48,7 @@ from schema import build_schema
 from schema.context import Context
 
 
-class GraphQLApp(GraphQLRequestBody, GraphQLResponses, PersistedQueries, CacheMarks, SocketSignIn):
+class GraphQLApp(CompiledRequests, SocketSignIn):
     """The `/graphql` endpoint, HTTP and WebSocket."""
 
     def __init__(
@@ -58,10 +60,11 @@ class GraphQLApp(GraphQLRequestBody, GraphQLResponses, PersistedQueries, CacheMa
         cache: ResponseStore,
         events: EventBus,
         outbox: Outbox | None = None,
+        console: ConsolePage | None = None,
     ) -> None:
         super().__init__(
             build_schema(settings),
-            graphql_ide="graphiql" if settings.graphiql_enabled else None,
+            graphql_ide="graphiql" if console is not None else None,
             allow_queries_via_get=True,
             multipart_uploads_enabled=True,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
@@ -78,6 +81,12 @@ class GraphQLApp(GraphQLRequestBody, GraphQLResponses, PersistedQueries, CacheMa
         self.outbox = outbox or Outbox(settings)
         self.persisted = PersistedQueryStore(settings.automatic_persisted_queries)
         self.compiled = CompiledPath(self.schema, settings, sessions.kw["bind"])
+        self.console = console
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """The editors' console (`cms.web.console_page`), in place of Strawberry's page."""
+        assert self.console is not None
+        return self.console.response(request)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """As Strawberry's, with content negotiation, a body limit that holds for chunked
@@ -97,7 +106,7 @@ class GraphQLApp(GraphQLRequestBody, GraphQLResponses, PersistedQueries, CacheMa
                 )
             else:
                 self._check_query_string(request)
-                response = await self.run(request)
+                response = await self._answer_compiled(request) or await self.run(request)
         except HTTPException as error:
             response = self._error_response(error, media_type_of(request))
         finally:
@@ -138,9 +147,10 @@ class GraphQLApp(GraphQLRequestBody, GraphQLResponses, PersistedQueries, CacheMa
         resolved = self._resolve_document(request_data, context)
         if isinstance(resolved, ExecutionResult):
             return resolved
-        compiled = await self.compiled.answer(resolved, context)
-        if compiled is not None:
-            return compiled
+        if not self._compiled_tried(request):
+            compiled = await self.compiled.answer(resolved, context)
+            if compiled is not None:
+                return compiled
         try:
             return await super().execute_single(
                 request, request_adapter, request_data=resolved, context=context, **kwargs

@@ -17,6 +17,7 @@ request's scope for the next.
 from functools import lru_cache
 
 from starlette.types import Scope
+from strawberry.http.parse_content_type import parse_content_type
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -72,3 +73,11 @@ def negotiated(scope: Scope) -> str | None:
         scope[_NEGOTIATED] = negotiate(accept.decode("latin-1") if accept is not None else None)
     media_type: str | None = scope[_NEGOTIATED]
     return media_type
+
+
+@lru_cache(maxsize=256)
+def content_type_parts(header: str) -> tuple[str, dict[str, str]]:
+    """A `Content-Type` header's media type and parameters (not to be modified), parsed once
+    per distinct header: Strawberry's parser goes through the email package, which cost more
+    than a compiled answer's SQL."""
+    return parse_content_type(header)

@@ -5,9 +5,9 @@ graphql-core resolves a document field by field: argument coercion, extension ho
 awaitable check for each of a page's ~300 fields, then ORM entities for every row. A frontend
 sends a few fixed documents, so each is compiled once, at its first use, into a plan
 (`plan.compile_plan`): the fields it selects, collected and checked against the same limits and
-validation rules. Running a plan reads records with a handful of Core statements on one
-connection (`cms.services.public_records`, which shares the visibility rule with every other
-read) and writes the response dicts directly (`roots`, `objects`).
+validation rules. Running a plan reads records with a handful of Core statements sent to the
+driver (`cms.services.public_records`, which shares the visibility rule with every other read)
+and writes the response dicts directly (`roots`, `objects`).
 
 The compiled path only ever answers or steps aside: a document it does not support, variables
 that do not coerce, a cost over the limit, an argument the normal path would refuse, or a run
@@ -20,18 +20,18 @@ import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from graphql import GraphQLError, GraphQLSchema
-from graphql.execution.values import get_variable_values
-from sqlalchemy import Engine
-from sqlalchemy.ext.asyncio import AsyncEngine
+from graphql.execution.values import VariableValues, get_variable_values
 
 from cms.cache_tags import CacheTag
-from cms.services.public_records import reading
+from cms.services.record_readers import RecordReaders
 from cms.settings import Settings
-from schema.compiled.plan import Plan, Unsupported, compile_plan
+from schema.compiled.plan import Inputs, Plan, Unsupported, compile_plan
 from schema.compiled.roots import answer
 from schema.compiled.state import Refer, Run
 from schema.limits import Limits
@@ -40,6 +40,8 @@ from schema.text_input import nul_location
 
 PLAN_CACHE_SIZE = 1024
 """Plans (and refusals) kept per process, by document text and operation name."""
+INPUTS_PER_PLAN = 256
+"""Variable sets a plan keeps checked; past them it starts afresh."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +80,53 @@ class CompiledQueries:
         self,
         plan: Plan,
         variables: Mapping[str, Any] | None,
-        engine: AsyncEngine,
-        blocking: Engine | None = None,
+        readers: RecordReaders,
     ) -> Answer | None:
         """The response's data and cache tags, or None where the normal path must answer."""
-        inputs = dict(variables or {})
+        inputs = self._inputs(plan, variables)
+        if inputs is None or inputs.variables is None:
+            return None
+        started = time.monotonic()
+        try:
+            # Reads on SQLite's blocking connection never await, so only asyncpg's can be cut
+            # short: the check after the run covers both.
+            limit = (
+                asyncio.timeout(self.limits.seconds) if readers.blocking is None else nullcontext()
+            )
+            async with limit, readers.reading() as reader:
+                run = Run(
+                    reader,
+                    self.settings,
+                    inputs.variables,
+                    self.settings.zone,
+                    coerced=inputs.arguments,
+                )
+                data = await answer(run, plan.fields)
+        except (Refer, GraphQLError, TimeoutError):
+            return None
+        if time.monotonic() - started > self.limits.seconds:
+            # A run past the limit is answered by the normal path, which gives the limit's error.
+            return None
+        return Answer(data, frozenset(run.tags))
+
+    def _inputs(self, plan: Plan, variables: Mapping[str, Any] | None) -> Inputs | None:
+        """The plan's inputs for these variables, checked once per variable set; None for
+        variables that cannot be keyed (the normal path answers those)."""
+        try:
+            key = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS)
+        except TypeError:
+            return None
+        found = plan.inputs.get(key)
+        if found is None:
+            found = Inputs(self._coerced(plan, dict(variables or {})))
+            if len(plan.inputs) >= INPUTS_PER_PLAN:
+                plan.inputs.clear()
+            plan.inputs[key] = found
+        return found
+
+    def _coerced(self, plan: Plan, inputs: dict[str, Any]) -> VariableValues | None:
+        """The coerced variables, or None where the normal path must answer: a NUL in a
+        string, variables that do not coerce, a cost over the limit."""
         if nul_location(None, inputs) is not None:
             return None
         coerced = get_variable_values(
@@ -93,18 +137,7 @@ class CompiledQueries:
         name = plan.operation.name.value if plan.operation.name else None
         if query_cost(self.schema, plan.document, name, inputs) > self.limits.cost:
             return None
-        started = time.monotonic()
-        try:
-            async with asyncio.timeout(self.limits.seconds), reading(engine, blocking) as reader:
-                run = Run(reader, self.settings, coerced, self.settings.zone)
-                data = await answer(run, plan.fields)
-        except (Refer, GraphQLError, TimeoutError):
-            return None
-        if time.monotonic() - started > self.limits.seconds:
-            # Reads on the blocking connection never await, so no timeout can cut them short:
-            # a run past the limit is answered by the normal path, which gives the limit's error.
-            return None
-        return Answer(data, frozenset(run.tags))
+        return coerced
 
 
 __all__ = ["Answer", "CompiledQueries", "Plan", "Unsupported"]

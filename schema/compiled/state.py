@@ -12,7 +12,7 @@ from graphql.execution.values import VariableValues, get_argument_values
 from cms.cache_tags import CacheTag
 from cms.services import public_records
 from cms.services.categories import CategoryTree
-from cms.services.public_records import Reader
+from cms.services.record_readers import Reader
 from cms.settings import Settings
 from schema.compiled.plan import Field
 
@@ -31,7 +31,9 @@ class Run:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     """The time `isBreaking` and `isOverdue` are judged at, once for the whole answer."""
     tags: set[CacheTag] = field(default_factory=set)
-    _arguments: dict[int, Mapping[str, Any]] = field(default_factory=dict)
+    coerced: dict[int, Mapping[str, Any]] = field(default_factory=dict)
+    """Fields' coerced arguments by the field's identity, shared by the runs of a plan with
+    the same variables (`plan.Inputs`)."""
     _tree: CategoryTree | None = None
 
     def shows(self, *tags: CacheTag) -> None:
@@ -40,11 +42,11 @@ class Run:
 
     def arguments(self, selected: Field) -> Mapping[str, Any]:
         """The field's coerced arguments, defaults filled in, as the normal path gets them."""
-        found = self._arguments.get(id(selected))
+        found = self.coerced.get(id(selected))
         if found is None:
             assert selected.definition is not None
             found = get_argument_values(selected.definition, selected.node, self.variables)
-            self._arguments[id(selected)] = found
+            self.coerced[id(selected)] = found
         return found
 
     def locale(self, locale: str | None) -> str | None:

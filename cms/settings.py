@@ -201,6 +201,39 @@ class Settings(BaseSettings):
         description="How often each worker publishes due articles, expires breaking flags and "
         "announces programmes that start; `0` turns the background scheduler off.",
     )
+    webhook_poll_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="How often each worker looks for webhook deliveries that are due; `0` turns "
+        "delivery off in this process (events still queue up in the outbox).",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="How long a webhook endpoint has to answer one delivery before it counts "
+        "as failed and is tried again.",
+    )
+    webhook_max_attempts: int = Field(
+        default=8,
+        ge=1,
+        description="Tries per delivery; after the last failure it is dead-lettered (`DEAD`) "
+        "until an admin redelivers it.",
+    )
+    webhook_retry_base_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="The wait before the first retry; each later wait doubles up to "
+        "`CMS_WEBHOOK_RETRY_MAX_SECONDS`, and every wait is shifted by up to 50% either way at "
+        "random.",
+    )
+    webhook_retry_max_seconds: float = Field(
+        default=6 * 3600.0, ge=0, description="The longest wait between two tries of a delivery."
+    )
+    webhook_allowed_networks: list[IPv4Network | IPv6Network] = Field(
+        default_factory=list,
+        description="Private networks webhooks may be sent to anyway; empty in production. "
+        "The tests set it, as the only HTTP receiver they can run listens on loopback.",
+    )
     persisted_queries_only: bool = Field(
         default=False,
         description="Anonymous callers may only run registered documents (the allow-list).",
@@ -488,6 +521,10 @@ class Settings(BaseSettings):
             refusals.append(
                 "CMS_MEDIA_IMPORT_ALLOWED_NETWORKS lets importMedia reach private networks; "
                 "leave it empty"
+            )
+        if self.webhook_allowed_networks:
+            refusals.append(
+                "CMS_WEBHOOK_ALLOWED_NETWORKS lets webhooks reach private networks; leave it empty"
             )
         if self.smtp_password and not (self.smtp_tls or self.smtp_starttls):
             refusals.append(

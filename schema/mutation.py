@@ -8,6 +8,7 @@ from schema.mutations.live import LiveMutations
 from schema.mutations.media import MediaMutations
 from schema.mutations.readers import ReaderMutations
 from schema.mutations.taxonomy import TaxonomyMutations
+from schema.mutations.webhooks import WebhookMutations
 
 
 @strawberry.type(
@@ -23,5 +24,6 @@ class Mutation(
     MediaMutations,
     ReaderMutations,
     LiveMutations,
+    WebhookMutations,
 ):
     pass

@@ -36,7 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.relay import GlobalID
 
-from cms.models import ArticleStatus, Role, User
+from cms.models import ArticleStatus, Role, User, WebhookEndpoint
 from cms.services.auth import token_digest
 from cms.services.passwords import hash_password
 from cms.web.app import create_app
@@ -60,6 +60,8 @@ STAFF_ONLY = {
     ("Query", "auditLog"),
     ("Query", "mediaLibrary"),
     ("Query", "newsletterSubscribers"),
+    ("Query", "webhookEndpoints"),
+    ("Query", "webhookDeliveries"),
     ("Article", "revisions"),
     ("Media", "usages"),
 }
@@ -171,6 +173,8 @@ async def test_staff_fields_refuse_anonymous_callers(session: AsyncSession, gql:
         ("Query", "auditLog"): "{ auditLog { id } }",
         ("Query", "mediaLibrary"): "{ mediaLibrary { totalCount } }",
         ("Query", "newsletterSubscribers"): "{ newsletterSubscribers { id } }",
+        ("Query", "webhookEndpoints"): "{ webhookEndpoints { url } }",
+        ("Query", "webhookDeliveries"): "{ webhookDeliveries(endpoint: 1) { totalCount } }",
         ("Article", "revisions"): "query A($p: String) { article(publicId: $p) { revisions "
         "{ version } } }",
         ("Media", "usages"): "query A($p: String) { article(publicId: $p) { cover { usages "
@@ -250,9 +254,15 @@ async def newsroom(session: AsyncSession, mailroom: Mailroom) -> Newsroom:
     draft = await make_article(
         session, status=ArticleStatus.DRAFT, authors=[author], created_by_id=author.id
     )
+    hook = WebhookEndpoint(
+        url="https://hooks.example/cms", events=["article.published"], secret="whsec_known1234"
+    )
+    session.add(hook)
+    newsroom.secrets["webhook secret"] = hook.secret
     await session.commit()
     assert author.id is not None
     newsroom.ids = {
+        "webhook": str(hook.id),
         "article": article.public_id,
         "draft": draft.public_id,
         "category": category.slug,
@@ -297,6 +307,7 @@ ARGUMENTS = {
     ("Query", "tag"): 'slug: "{tag}"',
     ("Query", "schedule"): 'channel: "{channel}", date: "{date}"',
     ("Query", "search"): 'query: "wine"',
+    ("Query", "webhookDeliveries"): "endpoint: {webhook}",
 }
 """Values for the required arguments of the fields the generated documents select."""
 DEPTH = 5
@@ -435,6 +446,7 @@ async def test_no_secret_reaches_an_anonymous_caller(
         "{ editorialArticles { totalCount } }",
         "{ auditLog { details } }",
         "{ newsletterSubscribers { email } }",
+        "{ webhookEndpoints { url } }",
         f'{{ article(publicId: "{newsroom.ids["article"]}") {{ revisions {{ content }} }} }}',
         f'{{ article(publicId: "{newsroom.ids["draft"]}", previewToken: "forged") {{ id }} }}',
         "{ article { passwordHash } author { email } }",
@@ -481,7 +493,7 @@ async def test_revisions_and_audit_entries_hold_no_secret(
     answers += [
         await _post(web, document, token=newsroom.editor_token)
         for name, document in staff.documents().items()
-        if name != "auditLog"
+        if name not in ("auditLog", "webhookEndpoints", "webhookDeliveries")
     ]
     export = await web.get(
         "/newsletter/subscribers.csv", headers={"authorization": f"Bearer {newsroom.admin_token}"}

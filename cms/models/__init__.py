@@ -27,13 +27,19 @@ from cms.models.enums import (  # noqa: E402
     MediaKind,
     Role,
     SubscriberStatus,
+    WebhookTopic,
 )
 from cms.models.live import LiveBlogUpdate, LiveStream, ProgrammeSlot  # noqa: E402
 from cms.models.media import Media  # noqa: E402
 from cms.models.newsletter import NewsletterSubscriber  # noqa: E402
 from cms.models.persisted_query import PersistedQuery  # noqa: E402
 from cms.models.user import AuthToken, LoginFailure, User  # noqa: E402
-from cms.models.webhook import AuditEntry, Webhook, WebhookDelivery  # noqa: E402
+from cms.models.webhook import (  # noqa: E402
+    AuditEntry,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 metadata = SQLModel.metadata
 
@@ -63,7 +69,9 @@ __all__ = [
     "SubscriberStatus",
     "Tag",
     "User",
-    "Webhook",
     "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
+    "WebhookTopic",
     "metadata",
 ]

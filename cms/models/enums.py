@@ -41,4 +41,23 @@ class SubscriberStatus(StrEnum):
 class DeliveryStatus(StrEnum):
     PENDING = "PENDING"
     DELIVERED = "DELIVERED"
-    FAILED = "FAILED"
+    DEAD = "DEAD"
+
+
+class WebhookTopic(StrEnum):
+    """What a webhook announces; the value is the `event` of the JSON body."""
+
+    ARTICLE_PUBLISHED = "article.published"
+    ARTICLE_UPDATED = "article.updated"
+    ARTICLE_UNPUBLISHED = "article.unpublished"
+    ARTICLE_DELETED = "article.deleted"
+    CATEGORY_CREATED = "category.created"
+    CATEGORY_UPDATED = "category.updated"
+    CATEGORY_DELETED = "category.deleted"
+    TAG_CREATED = "tag.created"
+    TAG_UPDATED = "tag.updated"
+    TAG_DELETED = "tag.deleted"
+    MEDIA_CREATED = "media.created"
+    MEDIA_UPDATED = "media.updated"
+    MEDIA_DELETED = "media.deleted"
+    LIVE_STREAM_CHANGED = "live_stream.changed"

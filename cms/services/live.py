@@ -18,13 +18,21 @@ from cms import cache_tags
 from cms.after_commit import emit, invalidate
 from cms.errors import CmsError, NotFound
 from cms.events import Event, Topic
-from cms.models import LiveStream, LiveStreamStatus, Media, MediaKind, ProgrammeSlot
+from cms.models import (
+    LiveStream,
+    LiveStreamStatus,
+    Media,
+    MediaKind,
+    ProgrammeSlot,
+    WebhookTopic,
+)
 from cms.models.columns import utcnow
 from cms.services import audit
 from cms.services.article_slugs import SLUG_PATTERN
 from cms.services.editorial import EditorialContext
 from cms.services.roles import EDITORS, Forbidden
 from cms.services.slugs import slugify
+from cms.services.webhooks import outbox
 from cms.settings import Settings
 
 S = LiveStreamStatus
@@ -96,6 +104,17 @@ def changed(session: AsyncSession, stream_id: int | None) -> None:
     assert stream_id is not None
     invalidate(session, {cache_tags.LIVE})
     emit(session, Event(Topic.LIVE_STREAM_CHANGED, stream_id=stream_id))
+
+
+def _announce(session: AsyncSession, stream: LiveStream) -> None:
+    """The `live_stream.changed` webhook, for a stream created, edited or moved on or off air."""
+    outbox.record(
+        session,
+        WebhookTopic.LIVE_STREAM_CHANGED,
+        id=stream.id,
+        slug=stream.slug,
+        status=stream.status.value,
+    )
 
 
 async def stream_for_editing(ec: EditorialContext, slug: str, field: str = "slug") -> LiveStream:
@@ -189,6 +208,7 @@ async def create_stream(ec: EditorialContext, values: Mapping[str, Any]) -> Live
     await ec.session.flush()
     audit.record(ec.session, ec.viewer, "live_stream.create", "live_stream", stream.id)
     changed(ec.session, stream.id)
+    _announce(ec.session, stream)
     await ec.session.commit()
     return stream
 
@@ -224,6 +244,7 @@ async def update_stream(ec: EditorialContext, slug: str, values: Mapping[str, An
     ec.session.add(stream)
     audit.record(ec.session, ec.viewer, "live_stream.update", "live_stream", stream.id)
     changed(ec.session, stream.id)
+    _announce(ec.session, stream)
     await ec.session.commit()
     return stream
 
@@ -253,6 +274,7 @@ async def set_status(ec: EditorialContext, slug: str, target: LiveStreamStatus) 
         ec.session, ec.viewer, "live_stream.status", "live_stream", stream.id, status=target.value
     )
     changed(ec.session, stream.id)
+    _announce(ec.session, stream)
     await ec.session.commit()
     return stream
 

@@ -23,6 +23,7 @@ from cms.services import audit
 from cms.services import programme as programme_service
 from cms.services.editorial import mark_stale
 from cms.services.viewer import ANONYMOUS
+from cms.services.webhooks import outbox
 from cms.services.workflow import breaking_event, published_event
 
 logger = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ async def publish_due(*, session: AsyncSession, now: datetime | None = None) -> 
         )
         audit.record(session, ANONYMOUS, "article.publish_scheduled", "article", article.id)
         emit(session, published_event(article))
+        outbox.article_status_changed(session, article, ArticleStatus.SCHEDULED)
         await session.commit()
         if article.published_at is not None:
             metrics.SCHEDULER_LAG.observe(max(0.0, (now - article.published_at).total_seconds()))

@@ -10,13 +10,14 @@ from sqlmodel import col, delete, select, update
 from cms import cache_tags
 from cms.after_commit import invalidate
 from cms.errors import CmsError, NotFound
-from cms.models import Article, ArticleTag, Category, Tag
+from cms.models import Article, ArticleTag, Category, Tag, WebhookTopic
 from cms.services import audit
 from cms.services.article_slugs import SLUG_PATTERN
 from cms.services.categories import category_tree
 from cms.services.editorial import EditorialContext, retried
 from cms.services.roles import EDITORS, Forbidden
 from cms.services.slugs import slugify
+from cms.services.webhooks import outbox
 
 
 def _check_editor(ec: EditorialContext) -> None:
@@ -97,6 +98,7 @@ async def _create_category(ec: EditorialContext, data: Mapping[str, Any]) -> Cat
     await ec.session.flush()
     audit.record(ec.session, ec.viewer, "category.create", "category", category.id, slug=slug)
     invalidate(ec.session, {cache_tags.CATEGORIES})
+    outbox.record(ec.session, WebhookTopic.CATEGORY_CREATED, id=category.id, slug=slug)
     await ec.session.commit()
     return category
 
@@ -130,6 +132,7 @@ async def update_category(ec: EditorialContext, slug: str, data: Mapping[str, An
         ec.session, ec.viewer, "category.update", "category", category.id, fields=sorted(data)
     )
     invalidate(ec.session, {cache_tags.CATEGORIES, cache_tags.category_feed(category.id)})
+    outbox.record(ec.session, WebhookTopic.CATEGORY_UPDATED, id=category.id, slug=category.slug)
     await ec.session.commit()
     return category
 
@@ -173,6 +176,7 @@ async def delete_category(ec: EditorialContext, slug: str, reassign_to: str | No
     )
     stale = {cache_tags.CATEGORIES, cache_tags.category_feed(category.id)}
     invalidate(ec.session, stale | ({cache_tags.category_feed(target_id)} if target_id else set()))
+    outbox.record(ec.session, WebhookTopic.CATEGORY_DELETED, id=category.id, slug=slug)
     await ec.session.delete(category)
     await ec.session.commit()
 
@@ -200,6 +204,7 @@ async def _create_tag(ec: EditorialContext, data: Mapping[str, Any]) -> Tag:
     await ec.session.flush()
     audit.record(ec.session, ec.viewer, "tag.create", "tag", tag.id, slug=slug)
     invalidate(ec.session, {cache_tags.TAGS})
+    outbox.record(ec.session, WebhookTopic.TAG_CREATED, id=tag.id, slug=slug)
     await ec.session.commit()
     return tag
 
@@ -211,6 +216,7 @@ async def rename_tag(ec: EditorialContext, slug: str, names: Mapping[str, str]) 
     ec.session.add(tag)
     audit.record(ec.session, ec.viewer, "tag.update", "tag", tag.id)
     invalidate(ec.session, {cache_tags.tag(tag.id)})
+    outbox.record(ec.session, WebhookTopic.TAG_UPDATED, id=tag.id, slug=tag.slug)
     await ec.session.commit()
     return tag
 
@@ -221,5 +227,6 @@ async def delete_tag(ec: EditorialContext, slug: str) -> None:
     await ec.session.execute(delete(ArticleTag).where(col(ArticleTag.tag_id) == tag.id))
     audit.record(ec.session, ec.viewer, "tag.delete", "tag", tag.id, slug=slug)
     invalidate(ec.session, {cache_tags.tag(tag.id), cache_tags.tag_feed(tag.id)})
+    outbox.record(ec.session, WebhookTopic.TAG_DELETED, id=tag.id, slug=slug)
     await ec.session.delete(tag)
     await ec.session.commit()

@@ -21,6 +21,7 @@ from cms.services.editorial import (
 )
 from cms.services.lifecycle import Transition, target_status
 from cms.services.roles import EDITORS, Forbidden, check_can_transition
+from cms.services.webhooks import outbox
 
 SCHEDULE_MARGIN = timedelta(seconds=30)
 
@@ -49,6 +50,7 @@ async def _transition(
     article = await get_for_editing(ec, public_id)
     check_can_transition(ec.viewer, article, step)
     status = target_status(article, step)
+    before = article.status
     values: dict[str, Any] = {"status": status}
     if step is Transition.SCHEDULE:
         if scheduled_at is None or scheduled_at.tzinfo is None:
@@ -67,6 +69,7 @@ async def _transition(
         values["scheduled_at"] = None
     await save(ec, article, values, article.version)
     await revise(ec, article, f"article.{step.name.lower()}")
+    outbox.article_status_changed(ec.session, article, before)
     if step is Transition.PUBLISH:
         emit(ec.session, published_event(article))
     await ec.session.commit()
@@ -137,6 +140,7 @@ async def _set_flags(
     )
     if breaking is not None:
         emit(ec.session, breaking_event(article.public_id, article.locale))
+    outbox.article_updated(ec.session, article)
     await ec.session.commit()
     return article
 
@@ -155,5 +159,6 @@ async def delete_article(ec: EditorialContext, public_id: str) -> None:
         public_id=article.public_id,
     )
     await mark_stale(ec.session, article)
+    outbox.article_deleted(ec.session, article)
     await ec.session.delete(article)
     await ec.session.commit()

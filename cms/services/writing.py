@@ -36,6 +36,7 @@ from cms.services.html import BodyFormat, prepare_body
 from cms.services.roles import check_can_edit
 from cms.services.slugs import slugify
 from cms.services.text import plain_text, reading_time_minutes
+from cms.services.webhooks import outbox
 
 LIMITS = {"title": 300, "lead": 1000, "source_name": 200, "seo_title": 300, "seo_description": 500}
 
@@ -226,6 +227,7 @@ async def _update_article(
     if tags is not None:
         await _set_tags(ec.session, article.id, tags)
     await revise(ec, article, "article.update")
+    outbox.article_updated(ec.session, article)
     await ec.session.commit()
     return article
 
@@ -262,5 +264,6 @@ async def restore_revision(ec: EditorialContext, public_id: str, version: int) -
     )
     await _set_tags(ec.session, article.id, restored)
     await revise(ec, article, "article.restore")
+    outbox.article_updated(ec.session, article)
     await ec.session.commit()
     return article

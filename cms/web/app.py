@@ -1,5 +1,6 @@
 """The composition root: builds the Starlette app from settings, mounts GraphQL (HTTP and
-WebSocket), media and health, and runs the event bus and the scheduler for the app's lifetime.
+WebSocket), media and health, and runs the event bus, the scheduler and the webhook worker for
+the app's lifetime.
 Every response carries an `X-Request-Id` (an upstream proxy's, when it sent a valid one), the
 id the log and a masked error name the request by.
 
@@ -29,6 +30,7 @@ from cms.services.mail import Outbox
 from cms.services.media.library import MediaLibrary
 from cms.services.viewer import Viewer
 from cms.services.views import ViewCounter
+from cms.services.webhooks.delivery import WebhookSender
 from cms.settings import Settings
 from cms.storage import storage_for
 from cms.web.auth_context import presented_token, viewer_for
@@ -87,6 +89,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     sessions = create_sessionmaker(engine, events, invalidate=stale)
     media = MediaLibrary(settings, storage_for(settings), sessions)
     outbox = Outbox(settings)
+    webhooks = WebhookSender(sessions, settings)
     views = ViewCounter(
         sessions, settings.secret_key, timedelta(minutes=settings.view_repeat_minutes)
     )
@@ -116,6 +119,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     scheduling.run_forever(sessions, settings.scheduler_interval_seconds)
                 )
             )
+        if settings.webhook_poll_seconds > 0:
+            tasks.append(asyncio.create_task(webhooks.run_forever()))
         if settings.digest_time is not None:
             tasks.append(asyncio.create_task(digest.run_forever(sessions, settings)))
         yield
@@ -197,4 +202,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.views = views
     app.state.outbox = outbox
     app.state.limiter = limiter
+    app.state.webhooks = webhooks
     return app

@@ -36,6 +36,17 @@ MULTIPART_OVERHEAD = 64 * 1024
 PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-requested-with")
 
 
+def refuses_json(content_type: str) -> HTTPException | None:
+    """Why a POST body of this `Content-Type` is not read as JSON operations, or None when it
+    is: the one rule the view applies and the response cache checks before it answers."""
+    media_type, parameters = content_type_parts(content_type)
+    if media_type != "application/json":
+        return HTTPException(415, "Send the operation as application/json.")
+    if parameters.get("charset", "utf-8").lower() not in ("utf-8", "utf8"):
+        return HTTPException(415, "Send JSON in UTF-8.")
+    return None
+
+
 def capped(receive: Receive, limit: int) -> Receive:
     """A `receive` that refuses a body past `limit` bytes as it arrives, whether or not the
     client declared its length."""
@@ -98,17 +109,15 @@ class GraphQLRequestBody(GraphQL[Context, None]):
             params = self.parse_query_params(request.query_params)
             data: Any = {name: value for name, value in params.items() if value != ""}
         else:
-            media_type, parameters = content_type_parts(request.content_type or "")
-            if media_type == "multipart/form-data":
+            content_type = request.content_type or ""
+            if content_type_parts(content_type)[0] == "multipart/form-data":
                 self._check_upload(request)
                 data = await self.parse_multipart(request)
-            elif media_type == "application/json":
-                if parameters.get("charset", "utf-8").lower() not in ("utf-8", "utf8"):
-                    raise HTTPException(415, "Send JSON in UTF-8.")
+            elif (refused := refuses_json(content_type)) is not None:
+                raise refused
+            else:
                 self._check_length(request)
                 data = self.parse_json(await request.get_body())
-            else:
-                raise HTTPException(415, "Send the operation as application/json.")
         return graphql_requests(data, self.settings.max_batch_operations)
 
     def _check_length(self, request: AsyncHTTPRequestAdapter) -> None:

@@ -3,6 +3,12 @@
 Only anonymous requests take part (no `Authorization` header, no session cookie). A response is
 stored when the GraphQL view marked it `Cache-Control: public` (an anonymous query with no
 errors and no preview); its `Surrogate-Key` header lists its tags, for the store and for a CDN.
+A request the GraphQL view would refuse before any GraphQL work is never answered from the
+cache: a POST whose body is not JSON in UTF-8 (a `text/plain` or form POST is a "simple"
+request a foreign page can send without a CORS preflight; multipart forms, which need a
+preflight header, are not cached at all), or an `Accept` no offered type meets. It goes on to
+the view, which refuses it with its 415 or 406.
+
 The key includes the media type negotiated from `Accept`, as the same body is answered with a
 different `Content-Type` (and the view says `Vary: Accept` for a CDN).
 
@@ -27,6 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cms import metrics
 from cms.services.auth import SESSION_COOKIE
+from cms.web.graphql_body import refuses_json
 from cms.web.media_types import negotiated
 from cms.web.observe import record_hit, recorded_operations
 from cms.web.response_cache import MAX_AGE_HEADER, CachedResponse, ResponseStore
@@ -58,6 +65,16 @@ def _header(scope: Scope, wanted: bytes) -> bytes | None:
     return next((value for name, value in scope["headers"] if name == wanted), None)
 
 
+def _acceptable(scope: Scope) -> bool:
+    """Whether the view would take this request as it is, so a cached answer may stand in."""
+    if negotiated(scope) is None:
+        return False
+    if scope["method"] == "GET":
+        return True
+    content_type = _header(scope, b"content-type") or b""
+    return refuses_json(content_type.decode("latin-1")) is None
+
+
 class ResponseCacheMiddleware:
     def __init__(
         self,
@@ -83,6 +100,7 @@ class ResponseCacheMiddleware:
             or scope["path"] != self.path
             or scope["method"] not in ("GET", "POST")
             or is_private(scope)
+            or not _acceptable(scope)
         ):
             await self.app(scope, receive, send)
             return

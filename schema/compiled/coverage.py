@@ -105,5 +105,7 @@ INTERPRETED: Mapping[str, str] = {
     "editorialArticles": "staff only",
     "auditLog": "staff only",
     "mediaLibrary": "staff only",
+    "webhookEndpoints": "staff only",
+    "webhookDeliveries": "staff only",
 }
 """`Query` fields left to the normal path, with the reason."""

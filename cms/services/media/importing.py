@@ -1,28 +1,29 @@
 """Downloading agency pictures for `importMedia` without becoming a proxy into our own network.
 
-Only http(s). Each hop's host is resolved once, every address it resolves to must be public
-(loopback, private, link-local, cloud metadata and other reserved ranges are refused), and the
-connection goes to that checked address: a DNS answer that changes between check and connect
-(rebinding) cannot redirect it. Redirects are followed by hand, each target checked again. The
-body is read in chunks up to the size limit, and the whole download has one deadline.
-
-`allowed_networks` admits chosen private ranges anyway; it is empty in production. The tests set
-it to loopback because the only HTTP server a test may run listens there.
+The address checks (only http(s), only public addresses, the connection pinned to the checked
+address) live in `cms.services.outbound`, shared with webhooks. Redirects are followed by hand,
+each target checked again. The body is read in chunks up to the size limit, and the whole
+download has one deadline.
 """
 
 import asyncio
-import ipaddress
-import socket
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from ipaddress import IPv4Network, IPv6Network
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from cms.errors import CmsError
+from cms.services.outbound import (
+    AddressRefused,
+    Resolver,
+    is_allowed_address,
+    pinned_request,
+    system_resolver,
+)
 
-Resolver = Callable[[str, int], Awaitable[list[str]]]
+__all__ = ["Download", "ImportRefused", "Importer", "is_allowed_address"]
 MAX_REDIRECTS = 5
 
 
@@ -31,22 +32,6 @@ class ImportRefused(CmsError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, field="url")
-
-
-async def system_resolver(host: str, port: int) -> list[str]:
-    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return [str(info[4][0]) for info in infos]
-
-
-def is_allowed_address(
-    address: str, allowed_networks: Sequence[IPv4Network | IPv6Network] = ()
-) -> bool:
-    ip: IPv4Address | IPv6Address = ipaddress.ip_address(address)
-    if isinstance(ip, IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if any(ip in network for network in allowed_networks):
-        return True
-    return ip.is_global and not ip.is_multicast
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,31 +78,12 @@ class Importer:
         raise ImportRefused(f"More than {MAX_REDIRECTS} redirects.")
 
     async def _request(self, client: httpx.AsyncClient, url: str) -> httpx.Request:
-        """A request to the checked address of `url`'s host, with the host's name for the
-        `Host` header and TLS (SNI and certificate check)."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ImportRefused("Only http and https addresses can be imported.")
-        host = parts.hostname
-        port = parts.port or (443 if parts.scheme == "https" else 80)
         try:
-            addresses = await self.resolver(host, port)
-        except OSError as error:
-            raise ImportRefused(f"The host {host!r} could not be resolved.") from error
-        if not addresses or not all(
-            is_allowed_address(a, self.allowed_networks) for a in addresses
-        ):
-            raise ImportRefused(
-                f"The host {host!r} is not on the public internet; only public addresses "
-                "can be imported."
+            return await pinned_request(
+                client, "GET", url, allowed_networks=self.allowed_networks, resolver=self.resolver
             )
-        address = addresses[0]
-        literal = f"[{address}]" if ":" in address else address
-        target = urlunsplit((parts.scheme, f"{literal}:{port}", parts.path or "/", parts.query, ""))
-        extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
-        return client.build_request(
-            "GET", target, headers={"Host": parts.netloc.rsplit("@", 1)[-1]}, extensions=extensions
-        )
+        except AddressRefused as error:
+            raise ImportRefused(error.message) from error
 
     async def _read(self, response: httpx.Response) -> bytes:
         declared = response.headers.get("content-length")

@@ -18,15 +18,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select, update
 
 from cms.errors import CmsError, NotFound
-from cms.models import Media, MediaKind
+from cms.models import Media, MediaKind, WebhookTopic
 from cms.models.columns import utcnow
 from cms.services import audit
 from cms.services.media.images import MIME_TYPES, clean_image, rendition_prefix, renditions
-from cms.services.media.importing import Importer, Resolver, system_resolver
+from cms.services.media.importing import Importer
 from cms.services.media.queries import Usages, usages_of
 from cms.services.media.sniffing import identify
+from cms.services.outbound import Resolver, system_resolver
 from cms.services.roles import EDITORS, Forbidden
 from cms.services.viewer import Viewer
+from cms.services.webhooks import outbox
 from cms.settings import Settings
 from cms.storage import Storage, content_key
 
@@ -154,6 +156,7 @@ class MediaLibrary:
                 session.add(media)
                 await session.flush()
                 audit.record(session, viewer, "media.add", "media", media.id, kind=media.kind)
+                outbox.record(session, WebhookTopic.MEDIA_CREATED, id=media.id, kind=media.kind)
                 await session.commit()
         except BaseException as error:
             if not was_there:
@@ -225,6 +228,9 @@ class MediaLibrary:
                     renditions_done_at=utcnow(),
                 )
             )
+            if result.rowcount == 1:  # type: ignore[attr-defined]
+                # The renditions (and so a `srcset`) exist now.
+                outbox.record(session, WebhookTopic.MEDIA_UPDATED, id=media_id, kind=media.kind)
             await session.commit()
         if result.rowcount == 0:  # type: ignore[attr-defined]
             await self.storage.delete_prefix(rendition_prefix(media.storage_key))
@@ -247,6 +253,7 @@ class MediaLibrary:
             )
             keep_files = shared.first() is not None
             audit.record(session, viewer, "media.delete", "media", media_id, key=media.storage_key)
+            outbox.record(session, WebhookTopic.MEDIA_DELETED, id=media_id, kind=media.kind)
             await session.delete(media)
             await session.commit()
         if not keep_files:

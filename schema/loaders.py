@@ -15,6 +15,7 @@ from strawberry.dataloader import DataLoader
 
 from cms.models import (
     Article,
+    ArticleCorrection,
     Category,
     LiveBlogUpdate,
     LiveStream,
@@ -25,6 +26,7 @@ from cms.models import (
 )
 from cms.services import articles as article_service
 from cms.services import categories as category_service
+from cms.services import corrections as correction_service
 from cms.services import live as live_service
 from cms.services import live_blog as live_blog_service
 from cms.services import media as media_service
@@ -104,6 +106,7 @@ class Loaders:
     usages_by_media: DataLoader[tuple[int, str], media_service.Usages] = field(init=False)
     live_updates_by_key: DataLoader[LiveUpdatesKey, list[LiveBlogUpdate]] = field(init=False)
     live_update_count_by_article_id: DataLoader[int, int] = field(init=False)
+    corrections_by_article_id: DataLoader[int, list[ArticleCorrection]] = field(init=False)
     _category_tree: asyncio.Task[CategoryTree] | None = field(default=None, init=False)
     _categories_seen: dict[int, Category] = field(default_factory=dict, init=False)
     _covers_seen: dict[int, Media] = field(default_factory=dict, init=False)
@@ -144,6 +147,13 @@ class Loaders:
             sessions,
             lambda s, ids: live_blog_service.update_counts(session=s, article_ids=ids),
             int,
+        )
+        self.corrections_by_article_id = _loader(
+            sessions,
+            lambda s, ids: correction_service.corrections_by_article_ids(
+                session=s, article_ids=ids
+            ),
+            list,
         )
 
     def prime(self, shown: article_service.Shown) -> None:

@@ -4,6 +4,7 @@ import strawberry
 
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.articles import ArticleMutations
+from schema.mutations.corrections import CorrectionMutations
 from schema.mutations.live import LiveMutations
 from schema.mutations.media import MediaMutations
 from schema.mutations.readers import ReaderMutations
@@ -19,6 +20,7 @@ from schema.mutations.taxonomy import TaxonomyMutations
 class Mutation(
     AccountMutations,
     ArticleMutations,
+    CorrectionMutations,
     TaxonomyMutations,
     MediaMutations,
     ReaderMutations,

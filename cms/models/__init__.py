@@ -13,6 +13,7 @@ SQLModel.metadata.naming_convention = {
 from cms.models.article import (  # noqa: E402
     Article,
     ArticleAuthor,
+    ArticleCorrection,
     ArticleSlugHistory,
     ArticleTag,
     ArticleViewBucket,
@@ -23,11 +24,13 @@ from cms.models.category import Category, Tag  # noqa: E402
 from cms.models.enums import (  # noqa: E402
     ArticleStatus,
     DeliveryStatus,
+    HomeZone,
     LiveStreamStatus,
     MediaKind,
     Role,
     SubscriberStatus,
 )
+from cms.models.home import HomeSlot  # noqa: E402
 from cms.models.live import LiveBlogUpdate, LiveStream, ProgrammeSlot  # noqa: E402
 from cms.models.media import Media  # noqa: E402
 from cms.models.newsletter import NewsletterSubscriber  # noqa: E402
@@ -40,6 +43,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "Article",
     "ArticleAuthor",
+    "ArticleCorrection",
     "ArticleSlugHistory",
     "ArticleStatus",
     "ArticleTag",
@@ -49,6 +53,8 @@ __all__ = [
     "AuthToken",
     "Category",
     "DeliveryStatus",
+    "HomeSlot",
+    "HomeZone",
     "LiveBlogUpdate",
     "LiveStream",
     "LiveStreamStatus",

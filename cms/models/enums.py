@@ -42,3 +42,9 @@ class DeliveryStatus(StrEnum):
     PENDING = "PENDING"
     DELIVERED = "DELIVERED"
     FAILED = "FAILED"
+
+
+class HomeZone(StrEnum):
+    LEAD = "LEAD"
+    TOP = "TOP"
+    CATEGORY = "CATEGORY"

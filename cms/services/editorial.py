@@ -23,7 +23,7 @@ from cms import cache_tags
 from cms.after_commit import invalidate
 from cms.cache_tags import CacheTag
 from cms.errors import CmsError, NotFound
-from cms.models import Article, ArticleTag, Revision, Tag, User
+from cms.models import Article, ArticleCorrection, ArticleTag, Revision, Tag, User
 from cms.models.columns import utcnow
 from cms.services import audit
 from cms.services.categories import CategoryTree, category_tree
@@ -75,6 +75,18 @@ async def _tag_slugs(session: AsyncSession, article_id: int) -> list[str]:
     return list((await session.scalars(query)).all())
 
 
+async def _corrections(session: AsyncSession, article_id: int) -> list[dict[str, str]]:
+    query = (
+        select(ArticleCorrection)
+        .where(col(ArticleCorrection.article_id) == article_id)
+        .order_by(col(ArticleCorrection.corrected_at), col(ArticleCorrection.id))
+    )
+    return [
+        {"text": c.text, "corrected_at": c.corrected_at.isoformat()}
+        for c in await session.scalars(query)
+    ]
+
+
 async def revise(ec: EditorialContext, article: Article, action: str) -> None:
     """Store the saved state as a revision, with the fields that differ from the last one,
     and the act in the audit log."""
@@ -83,6 +95,9 @@ async def revise(ec: EditorialContext, article: Article, action: str) -> None:
     content = {name: getattr(article, name) for name in SNAPSHOT_FIELDS}
     content["status"] = article.status.value
     content["tags"] = await _tag_slugs(ec.session, article.id)
+    # Absent until the first correction, so that older revisions do not differ by an empty list.
+    if corrections := await _corrections(ec.session, article.id):
+        content["corrections"] = corrections
     last = select(Revision.content).where(col(Revision.article_id) == article.id)
     before = (await ec.session.scalars(last.order_by(col(Revision.id).desc()).limit(1))).first()
     changed = [k for k, v in content.items() if (before or {}).get(k) != v and (before or v)]

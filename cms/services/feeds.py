@@ -4,7 +4,9 @@ Every URL is absolute, built from `CMS_SITE_URL` and `CMS_ARTICLE_PATH`; every a
 through the visibility rule as an anonymous reader, so nothing unpublished is ever listed. The
 sitemap holds the newest 50,000 articles (the protocol's limit per file); the news sitemap the
 articles of the last two days, at most 1,000, as Google News asks. (The GraphQL article feeds are
-`feed_page` in `cms.services.articles`, paged by `schema.article_feed`.)
+`feed_page` in `cms.services.articles`, paged by `schema.article_feed`.) A corrected article
+carries the time of its last correction in RSS (`atom:updated`) and in the sitemap (`lastmod`,
+as a correction is a save).
 """
 
 from datetime import datetime, timedelta
@@ -18,6 +20,7 @@ from cms.models import Article
 from cms.models.columns import utcnow
 from cms.services import categories as category_service
 from cms.services.articles import ArticleFilter, feed_page, feed_query
+from cms.services.corrections import corrections_by_article_ids
 from cms.services.viewer import ANONYMOUS
 from cms.settings import Settings
 
@@ -83,14 +86,21 @@ async def rss(
     )
     if articles and articles[0].published_at is not None:
         _text(channel, "lastBuildDate", format_datetime(articles[0].published_at, usegmt=True))
+    corrected = await corrections_by_article_ids(
+        session=session, article_ids=[a.id for a in articles if a.id is not None]
+    )
     for article in articles:
         assert article.published_at is not None
+        assert article.id is not None
         item = SubElement(channel, "item")
         _text(item, "title", article.title)
         _text(item, "link", _url(settings, article))
         _text(item, "description", article.lead)
         _text(item, "guid", article.public_id, isPermaLink="false")
         _text(item, "pubDate", format_datetime(article.published_at, usegmt=True))
+        if corrections := corrected.get(article.id):
+            moment = corrections[-1].corrected_at.isoformat(timespec="seconds")
+            _text(item, "atom:updated", moment)
     return _document(root)
 
 

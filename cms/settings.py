@@ -263,6 +263,21 @@ class Settings(BaseSettings):
         default="Newsroom",
         description="The publication's name in feeds, the news sitemap and mail.",
     )
+    publisher_name: str | None = Field(
+        default=None,
+        description="The publisher named in articles' structured data (`jsonLd`); "
+        "`CMS_SITE_NAME` when unset.",
+    )
+    publisher_logo_url: str | None = Field(
+        default=None,
+        description="Absolute URL of the publisher's logo for structured data: a PNG or JPEG "
+        "search engines can fetch.",
+    )
+    publisher_same_as: list[str] = Field(
+        default=[],
+        description="The publisher's other official pages (social accounts, Wikipedia), as a "
+        'JSON list of URLs, e.g. ["https://x.com/newsroom"].',
+    )
     api_url: str | None = Field(
         default=None,
         description="Where readers reach this server, for the links in mail (`/newsletter/…`) "

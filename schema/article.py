@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
+from strawberry.scalars import JSON
 
 from cms import cache_tags
 from cms.errors import CmsError
@@ -251,6 +252,16 @@ class Article(relay.Node):
 
         rows = await info.context.loaders.corrections_by_article_id.load(self.entity_id)
         return [Correction.from_entity(row) for row in rows]
+
+    @strawberry.field(
+        description="schema.org NewsArticle structured data (JSON-LD) for the article's page: "
+        'put it as it is into a `<script type="application/ld+json">`.',
+        graphql_type=JSON,
+    )
+    async def json_ld(self, info: Info) -> object:
+        from schema.structured_data import json_ld
+
+        return await json_ld(info, self)
 
     @strawberry.field(description="The cover image.", graphql_type=Media | None)
     def cover(self, info: Info) -> NowOrLater[Media | None]:

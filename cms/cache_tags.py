@@ -24,6 +24,11 @@ ALL_FEED = CacheTag("feed:all")
 FEATURED_FEED = CacheTag("feed:featured")
 
 
+def home(locale: str) -> CacheTag:
+    """A language's curated home page: its slots, not the articles in them."""
+    return CacheTag(f"home:{locale}")
+
+
 def article(public_id: str) -> CacheTag:
     return CacheTag(f"article:{public_id}")
 

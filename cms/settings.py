@@ -263,6 +263,15 @@ class Settings(BaseSettings):
         default="Newsroom",
         description="The publication's name in feeds, the news sitemap and mail.",
     )
+    home_top_slots: int = Field(
+        default=4, ge=1, le=20, description="Top stories under the lead on the home page."
+    )
+    home_category_slots: int = Field(
+        default=3,
+        ge=1,
+        le=20,
+        description="Editors' picks per top-level category (those in the menu) on the home page.",
+    )
     publisher_name: str | None = Field(
         default=None,
         description="The publisher named in articles' structured data (`jsonLd`); "

@@ -5,6 +5,7 @@ import strawberry
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.articles import ArticleMutations
 from schema.mutations.corrections import CorrectionMutations
+from schema.mutations.home import HomeMutations
 from schema.mutations.live import LiveMutations
 from schema.mutations.media import MediaMutations
 from schema.mutations.readers import ReaderMutations
@@ -21,6 +22,7 @@ class Mutation(
     AccountMutations,
     ArticleMutations,
     CorrectionMutations,
+    HomeMutations,
     TaxonomyMutations,
     MediaMutations,
     ReaderMutations,

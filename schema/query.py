@@ -21,6 +21,7 @@ from schema.audit_log import AuditLogQueries
 from schema.category import Category, Tag
 from schema.context import Info
 from schema.errors import bad_input
+from schema.home import HomeQueries
 from schema.live import LiveStream, ProgrammeSlot
 from schema.locale import checked_locale
 from schema.me import MeQuery
@@ -153,6 +154,7 @@ class Query(
     ArticleQueries,
     PublicQueries,
     ArticleDiscoveryQueries,
+    HomeQueries,
     NewsletterQueries,
     MeQuery,
     EditorialArticleQueries,

@@ -36,6 +36,7 @@ def upgrade() -> None:
     op.create_table('home_slot',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('locale', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('zone', sa.Enum('LEAD', 'TOP', 'CATEGORY', name='homezone', native_enum=False, length=16), nullable=False),
     sa.Column('category_id', sa.Integer(), nullable=True),
     sa.Column('position', sa.Integer(), nullable=False),

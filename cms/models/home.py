@@ -1,5 +1,6 @@
-"""The curated home page: numbered slots in zones (the lead story, top stories, and picks per
-category) that editors fill with published articles, each until an optional expiry."""
+"""The curated home page of each language: numbered slots in zones (the lead story, top stories,
+and picks per category) that editors fill with published articles, each until an optional
+expiry."""
 
 from datetime import datetime
 
@@ -9,9 +10,9 @@ from cms.models.columns import enum_field, timestamp_field, utcnow
 from cms.models.enums import HomeZone
 
 
-def slot_key(zone: HomeZone, category_id: int | None, position: int) -> str:
+def slot_key(locale: str, zone: HomeZone, category_id: int | None, position: int) -> str:
     """One key per slot, unique in the table: NULL categories would escape a unique index."""
-    return f"{zone.value}:{category_id or 0}:{position}"
+    return f"{locale}:{zone.value}:{category_id or 0}:{position}"
 
 
 class HomeSlot(SQLModel, table=True):
@@ -19,6 +20,7 @@ class HomeSlot(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=40, unique=True)
+    locale: str = Field(max_length=8)
     zone: HomeZone = enum_field(HomeZone)
     category_id: int | None = Field(
         default=None, foreign_key="category.id", ondelete="CASCADE", index=True

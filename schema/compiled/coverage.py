@@ -99,6 +99,7 @@ INTERPRETED: Mapping[str, str] = {
     "schedule": "live TV programme",
     "liveNow": "live TV: what is on now depends on the clock",
     "mostRead": "view windows are counted in their own tables",
+    "homePage": "slots, expiries and fill-ins are read by the home page service",
     "search": "full-text search differs between SQLite and PostgreSQL",
     "newsletterSubscribers": "staff only",
     "me": "signed-in callers only",

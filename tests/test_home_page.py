@@ -225,7 +225,7 @@ async def test_a_change_drops_the_cached_page_and_reaches_subscribers(
         'subscription { homePageChanged(locale: "en") { lead { article { title } } } }',
         context_value=reader,
     )
-    first = asyncio.ensure_future(anext(subscription))  # type: ignore[arg-type]
+    first = asyncio.ensure_future(anext(subscription))
     await until(lambda: bus.subscriber_count == 1, what="the subscription")
 
     result = await graphql_schema.execute(

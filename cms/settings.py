@@ -272,6 +272,11 @@ class Settings(BaseSettings):
         le=20,
         description="Editors' picks per top-level category (those in the menu) on the home page.",
     )
+    author_path: str = Field(
+        default="/{locale}/authors/{slug}",
+        description="An author's page on the site, joined to `CMS_SITE_URL`; the placeholders "
+        "are `{locale}` and `{slug}`.",
+    )
     publisher_name: str | None = Field(
         default=None,
         description="The publisher named in articles' structured data (`jsonLd`); "
@@ -476,6 +481,11 @@ class Settings(BaseSettings):
     def article_url(self, locale: str, slug: str, public_id: str) -> str:
         """The public page of an article on the site, for feeds and emails."""
         path = self.article_path.format(locale=locale, slug=slug, public_id=public_id)
+        return self.site_url.rstrip("/") + "/" + path.lstrip("/")
+
+    def author_url(self, locale: str, slug: str) -> str:
+        """An author's public page on the site, for structured data and feeds."""
+        path = self.author_path.format(locale=locale, slug=slug)
         return self.site_url.rstrip("/") + "/" + path.lstrip("/")
 
     def password_reset_link(self, token: str) -> str:

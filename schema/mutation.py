@@ -4,6 +4,7 @@ import strawberry
 
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.articles import ArticleMutations
+from schema.mutations.authors import AuthorMutations
 from schema.mutations.corrections import CorrectionMutations
 from schema.mutations.home import HomeMutations
 from schema.mutations.live import LiveMutations
@@ -21,6 +22,7 @@ from schema.mutations.taxonomy import TaxonomyMutations
 class Mutation(
     AccountMutations,
     ArticleMutations,
+    AuthorMutations,
     CorrectionMutations,
     HomeMutations,
     TaxonomyMutations,

@@ -18,6 +18,7 @@ from cms.services import live as live_service
 from cms.services import programme as programme_service
 from schema.article_queries import ArticleDiscoveryQueries, ArticleQueries, EditorialArticleQueries
 from schema.audit_log import AuditLogQueries
+from schema.author import AuthorQueries
 from schema.category import Category, Tag
 from schema.context import Info
 from schema.errors import bad_input
@@ -155,6 +156,7 @@ class Query(
     PublicQueries,
     ArticleDiscoveryQueries,
     HomeQueries,
+    AuthorQueries,
     NewsletterQueries,
     MeQuery,
     EditorialArticleQueries,

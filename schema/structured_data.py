@@ -2,6 +2,7 @@
 list of articles costs one statement per part), handed to `cms.services.structured_data`."""
 
 import asyncio
+import json
 from typing import TYPE_CHECKING, Any
 
 from cms import cache_tags
@@ -23,7 +24,14 @@ async def _cover(info: Info, media_id: int | None) -> Media | None:
     )
 
 
-async def json_ld(info: Info, article: "Article") -> dict[str, Any]:
+def script_text(data: dict[str, Any]) -> str:
+    """JSON that cannot end the `<script>` element it is put in, nor open a comment there:
+    `<`, `>` and `&` are written as JSON escapes, which mean the same to a JSON parser."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+async def json_ld(info: Info, article: "Article") -> str:
     loaders = info.context.loaders
     authors, tags, corrections, cover = await asyncio.gather(
         loaders.authors_by_article_id.load(article.entity_id),
@@ -35,7 +43,7 @@ async def json_ld(info: Info, article: "Article") -> dict[str, Any]:
     if article.category_id is not None:
         info.context.shows(cache_tags.CATEGORIES)
         category = await loaders.category(article.category_id)
-    info.context.shows(*(cache_tags.user(user.id) for user in authors))
+    info.context.shows(*(cache_tags.author(author.id) for author in authors))
     info.context.shows(*(cache_tags.tag(tag.id) for tag in tags))
     entity = ArticleEntity(
         id=article.entity_id,
@@ -54,4 +62,4 @@ async def json_ld(info: Info, article: "Article") -> dict[str, Any]:
     parts = ArticleParts(
         authors=authors, category=category, cover=cover, tags=tags, corrections=corrections
     )
-    return news_article(info.context.settings, entity, parts)
+    return script_text(news_article(info.context.settings, entity, parts))

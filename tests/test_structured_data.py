@@ -1,5 +1,6 @@
 """`Article.jsonLd`: schema.org NewsArticle structured data a frontend puts into the page as is."""
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -35,7 +36,8 @@ def _check_news_article(data: dict[str, Any]) -> None:
     assert data["image"]
     assert all(url.startswith("https://") for url in data["image"])
     assert data["datePublished"] <= data["dateModified"]
-    assert all(person["name"] for person in data["author"])
+    assert all(author["name"] for author in data["author"])
+    assert all(author["url"].startswith("https://") for author in data["author"])
     assert data["publisher"]["name"]
     assert data["mainEntityOfPage"]["@id"] == data["url"]
     assert data["inLanguage"] in ("ka", "en")
@@ -53,7 +55,7 @@ async def test_every_demo_article_carries_the_recommended_properties(
         result = await gql(PAGE, {"after": after})
         assert result.errors is None, result.errors
         page = result.data["articles"]
-        found += [edge["node"]["jsonLd"] for edge in page["edges"]]
+        found += [json.loads(edge["node"]["jsonLd"]) for edge in page["edges"]]
         if not page["pageInfo"]["hasNextPage"]:
             break
         after = page["pageInfo"]["endCursor"]
@@ -91,11 +93,17 @@ async def test_an_article_names_its_authors_section_keywords_cover_and_correctio
 
     result = await gql(ONE, {"id": article.public_id})
 
-    data = result.data["article"]["jsonLd"]
+    data = json.loads(result.data["article"]["jsonLd"])
     _check_news_article(data)
     assert data["url"] == "https://news.example/en/harvest"
     assert data["headline"] == "A record harvest"
-    assert data["author"] == [{"@type": "Person", "name": "Nino Beridze"}]
+    assert data["author"] == [
+        {
+            "@type": "Person",
+            "name": "Nino Beridze",
+            "url": "https://news.example/en/authors/nino-beridze",
+        }
+    ]
     assert data["articleSection"] == "Economy"
     assert data["keywords"] == ["Wine"]
     assert data["image"] == ["https://news.example/media/covers/harvest.jpg"]
@@ -106,6 +114,19 @@ async def test_an_article_names_its_authors_section_keywords_cover_and_correctio
             "datePublished": published_at.isoformat(timespec="seconds"),
         }
     ]
+
+
+async def test_the_text_cannot_end_the_script_element_it_is_put_in(
+    session: AsyncSession, gql: Gql
+) -> None:
+    title = "</script><script>alert(1)</script> & <!-- more"
+    article = await make_article(session, title=title)
+    await session.commit()
+
+    text = (await gql(ONE, {"id": article.public_id})).data["article"]["jsonLd"]
+
+    assert not {"<", ">", "&"} & set(text)
+    assert json.loads(text)["headline"] == title
 
 
 def test_the_publisher_comes_from_settings(settings: Settings) -> None:

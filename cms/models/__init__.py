@@ -20,6 +20,7 @@ from cms.models.article import (  # noqa: E402
     ArticleViewSeen,
     Revision,
 )
+from cms.models.author import AuthorProfile  # noqa: E402
 from cms.models.category import Category, Tag  # noqa: E402
 from cms.models.enums import (  # noqa: E402
     ArticleStatus,
@@ -51,6 +52,7 @@ __all__ = [
     "ArticleViewSeen",
     "AuditEntry",
     "AuthToken",
+    "AuthorProfile",
     "Category",
     "DeliveryStatus",
     "HomeSlot",

@@ -78,10 +78,14 @@ class ArticleTag(SQLModel, table=True):
 
 
 class ArticleAuthor(SQLModel, table=True):
+    """A byline: an author profile (`cms.models.author`) on an article, in order."""
+
     __tablename__ = "article_author"
 
     article_id: int = Field(foreign_key="article.id", ondelete="CASCADE", primary_key=True)
-    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE", primary_key=True, index=True)
+    author_id: int = Field(
+        foreign_key="author.id", ondelete="CASCADE", primary_key=True, index=True
+    )
     position: int = Field(default=0)
 
 

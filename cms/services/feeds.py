@@ -1,4 +1,4 @@
-"""RSS 2.0 per locale and category, the sitemap, and the Google News sitemap, as XML bytes.
+"""RSS 2.0 per locale, category and author, the sitemap, and the Google News sitemap, as XML bytes.
 
 Every URL is absolute, built from `CMS_SITE_URL` and `CMS_ARTICLE_PATH`; every article comes
 through the visibility rule as an anonymous reader, so nothing unpublished is ever listed. The
@@ -18,9 +18,11 @@ from sqlmodel import col
 
 from cms.models import Article
 from cms.models.columns import utcnow
+from cms.services import authors as author_service
 from cms.services import categories as category_service
 from cms.services.articles import ArticleFilter, feed_page, feed_query
 from cms.services.corrections import corrections_by_article_ids
+from cms.services.text import localized
 from cms.services.viewer import ANONYMOUS
 from cms.settings import Settings
 
@@ -49,11 +51,20 @@ def _url(settings: Settings, article: Article) -> str:
 
 
 async def rss(
-    *, session: AsyncSession, settings: Settings, locale: str, category_slug: str | None = None
+    *,
+    session: AsyncSession,
+    settings: Settings,
+    locale: str,
+    category_slug: str | None = None,
+    author_slug: str | None = None,
 ) -> bytes | None:
-    """The newest published articles of a locale (and of a category and those below it),
-    newest first; None when no category has the slug."""
-    category = category_ids = None
+    """The newest published articles of a locale (and of a category and those below it, or of
+    an author), newest first; None when no category or author has the slug."""
+    category = category_ids = author = None
+    if author_slug is not None:
+        author = await author_service.author_by_slug(session=session, slug=author_slug)
+        if author is None:
+            return None
     if category_slug is not None:
         tree = await category_service.category_tree(session=session)
         category = tree.by_slug.get(category_slug)
@@ -63,7 +74,11 @@ async def rss(
     page, _ = await feed_page(
         session=session,
         viewer=ANONYMOUS,
-        filters=ArticleFilter(locale=locale, category_ids=category_ids),
+        filters=ArticleFilter(
+            locale=locale,
+            category_ids=category_ids,
+            author_id=author.id if author is not None else None,
+        ),
         first=RSS_ITEMS,
     )
     articles = page.articles
@@ -73,6 +88,9 @@ async def rss(
     if category is not None:
         title += " - " + (category.names.get(locale) or category.slug)
         path = f"/feeds/{locale}/{category.slug}.xml"
+    if author is not None:
+        title += " - " + localized(author.names, locale, settings.default_locale)
+        path = f"/feeds/{locale}/authors/{author.slug}.xml"
     root = Element("rss", {"version": "2.0", "xmlns:atom": ATOM})
     channel = SubElement(root, "channel")
     _text(channel, "title", title)

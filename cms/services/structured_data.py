@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from cms.models import Article, ArticleCorrection, Category, Media, Tag, User
+from cms.models import Article, ArticleCorrection, AuthorProfile, Category, Media, Tag
+from cms.services.text import localized
 from cms.settings import Settings
 
 MIN_IMAGE_PIXELS = 50_000
@@ -25,7 +26,7 @@ WEB_FORMATS = ("jpg", "jpeg", "png", "webp", "gif")
 class ArticleParts:
     """What the JSON-LD names besides the article itself, read by the caller (in batches)."""
 
-    authors: Sequence[User] = ()
+    authors: Sequence[AuthorProfile] = ()
     category: Category | None = None
     cover: Media | None = None
     tags: Sequence[Tag] = ()
@@ -65,11 +66,20 @@ def images(settings: Settings, cover: Media | None) -> list[str]:
     return list(dict.fromkeys(urls)) or [settings.media_url_for(cover.storage_key)]
 
 
-def _authors(settings: Settings, authors: Sequence[User]) -> list[dict[str, Any]]:
-    """The bylines; an article without one is the publication's own."""
-    people = [{"@type": "Person", "name": user.display_name} for user in authors if user.is_active]
-    if people:
-        return people
+def _authors(
+    settings: Settings, locale: str, authors: Sequence[AuthorProfile]
+) -> list[dict[str, Any]]:
+    """The bylines, each with its page on the site; an article without one is the publication's
+    own."""
+    if authors:
+        return [
+            {
+                "@type": "Organization" if author.is_organization else "Person",
+                "name": localized(author.names, locale, settings.default_locale),
+                "url": settings.author_url(locale, author.slug),
+            }
+            for author in authors
+        ]
     own = publisher(settings)
     return [{"@type": own["@type"], "name": own["name"], "url": own["url"]}]
 
@@ -86,14 +96,15 @@ def news_article(settings: Settings, article: Article, parts: ArticleParts) -> d
         "headline": article.seo_title or article.title,
         "description": article.seo_description or article.lead,
         "inLanguage": article.locale,
-        "author": _authors(settings, parts.authors),
+        "author": _authors(settings, article.locale, parts.authors),
         "publisher": publisher(settings),
         "isAccessibleForFree": True,
     }
     if article.body_text:
         data["wordCount"] = len(article.body_text.split())
     if article.published_at is not None:
-        modified = max(article.updated_at, article.published_at)
+        corrected = [c.corrected_at for c in parts.corrections]
+        modified = max(article.updated_at, article.published_at, *corrected)
         data |= {"datePublished": _iso(article.published_at), "dateModified": _iso(modified)}
     if pictures := images(settings, parts.cover):
         data["image"] = pictures

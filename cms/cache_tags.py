@@ -64,11 +64,6 @@ def tag(tag_id: int | None) -> CacheTag:
     return CacheTag(f"tag:{tag_id}")
 
 
-def user(user_id: int | None) -> CacheTag:
-    assert user_id is not None, "an unsaved entity is on no page"
-    return CacheTag(f"user:{user_id}")
-
-
 def author(author_id: int | None) -> CacheTag:
     """An author profile's own fields (names, biography, photo, links)."""
     assert author_id is not None, "an unsaved entity is on no page"

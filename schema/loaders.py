@@ -23,7 +23,6 @@ from cms.models import (
     Media,
     ProgrammeSlot,
     Tag,
-    User,
 )
 from cms.services import articles as article_service
 from cms.services import authors as author_service
@@ -32,7 +31,6 @@ from cms.services import corrections as correction_service
 from cms.services import live as live_service
 from cms.services import live_blog as live_blog_service
 from cms.services import media as media_service
-from cms.services import users as user_service
 from cms.services.articles import FeedKey
 from cms.services.categories import CategoryTree
 from cms.services.media import queries as media_queries
@@ -104,7 +102,6 @@ class Loaders:
     translations_by_group: DataLoader[str, list[Article]] = field(init=False)
     upcoming_slots_by_stream_id: DataLoader[int, list[ProgrammeSlot]] = field(init=False)
     stream_by_id: DataLoader[int, LiveStream | None] = field(init=False)
-    user_by_id: DataLoader[int, User | None] = field(init=False)
     author_by_user_id: DataLoader[int, AuthorProfile | None] = field(init=False)
     usages_by_media: DataLoader[tuple[int, str], media_service.Usages] = field(init=False)
     live_updates_by_key: DataLoader[LiveUpdatesKey, list[LiveBlogUpdate]] = field(init=False)
@@ -140,9 +137,6 @@ class Loaders:
         self.upcoming_slots_by_stream_id = SharedLoader(load_fn=self._upcoming_slots)
         self.stream_by_id = _loader(
             sessions, lambda s, ids: live_service.streams_by_ids(session=s, ids=ids), _none
-        )
-        self.user_by_id = _loader(
-            sessions, lambda s, ids: user_service.users_by_ids(session=s, ids=ids), _none
         )
         self.author_by_user_id = _loader(
             sessions,

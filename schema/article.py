@@ -24,6 +24,7 @@ from schema.text_input import NUL
 if TYPE_CHECKING:
     from schema.author import Author
     from schema.category import Category, Tag
+    from schema.correction import Correction
     from schema.live_blog import LiveBlogUpdateConnection
     from schema.revision import Revision
 
@@ -241,6 +242,15 @@ class Article(relay.Node):
         authors = await info.context.loaders.authors_by_article_id.load(self.entity_id)
         info.context.shows(*(cache_tags.author(author.id) for author in authors))
         return [Author.from_entity(author, self.locale) for author in authors]
+
+    @strawberry.field(description="Corrections made since publication, oldest first, each dated.")
+    async def corrections(
+        self, info: Info
+    ) -> list[Annotated["Correction", strawberry.lazy("schema.correction")]]:
+        from schema.correction import Correction
+
+        rows = await info.context.loaders.corrections_by_article_id.load(self.entity_id)
+        return [Correction.from_entity(row) for row in rows]
 
     @strawberry.field(
         description="schema.org NewsArticle structured data for the article's page, as JSON-LD "

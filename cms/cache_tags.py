@@ -18,10 +18,17 @@ CATEGORIES = CacheTag("categories")
 """Any response listing or naming categories (the menu, an article's category)."""
 TAGS = CacheTag("tags")
 """Any response listing tags or looking one up by slug."""
+AUTHORS = CacheTag("authors")
+"""Any response looking an author up by slug, also when none has it yet."""
 LIVE = CacheTag("live")
 """Any response showing a stream or the programme."""
 ALL_FEED = CacheTag("feed:all")
 FEATURED_FEED = CacheTag("feed:featured")
+
+
+def home(locale: str) -> CacheTag:
+    """A language's curated home page: its slots, not the articles in them."""
+    return CacheTag(f"home:{locale}")
 
 
 def article(public_id: str) -> CacheTag:
@@ -57,9 +64,10 @@ def tag(tag_id: int | None) -> CacheTag:
     return CacheTag(f"tag:{tag_id}")
 
 
-def user(user_id: int | None) -> CacheTag:
-    assert user_id is not None, "an unsaved entity is on no page"
-    return CacheTag(f"user:{user_id}")
+def author(author_id: int | None) -> CacheTag:
+    """An author profile's own fields (names, biography, photo, links)."""
+    assert author_id is not None, "an unsaved entity is on no page"
+    return CacheTag(f"author:{author_id}")
 
 
 def media(media_id: int | None) -> CacheTag:

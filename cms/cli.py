@@ -201,11 +201,13 @@ async def _publish_due(settings: Settings) -> scheduling.SchedulerRun:
 
 @app.command("publish-due")
 def publish_due() -> None:
-    """Publish scheduled articles whose time has come and expire breaking flags (for cron)."""
+    """Publish scheduled articles whose time has come, expire breaking flags and home page
+    slots (for cron)."""
     run = asyncio.run(_publish_due(Settings()))
     typer.echo(
         f"Published {len(run.published)} article(s); "
-        f"expired {run.breaking_expired} breaking flag(s)."
+        f"expired {run.breaking_expired} breaking flag(s); "
+        f"emptied {run.home_slots_emptied} home page slot(s)."
     )
 
 

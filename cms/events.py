@@ -33,6 +33,7 @@ class Topic(StrEnum):
     BREAKING_CHANGED = "article.breaking"
     LIVE_STREAM_CHANGED = "live_stream.changed"
     LIVE_BLOG_UPDATED = "live_blog.updated"
+    HOME_CHANGED = "home.changed"
 
 
 @dataclass(frozen=True, slots=True)

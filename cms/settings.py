@@ -310,6 +310,35 @@ class Settings(BaseSettings):
         default="Newsroom",
         description="The publication's name in feeds, the news sitemap and mail.",
     )
+    home_top_slots: int = Field(
+        default=4, ge=1, le=20, description="Top stories under the lead on the home page."
+    )
+    home_category_slots: int = Field(
+        default=3,
+        ge=1,
+        le=20,
+        description="Editors' picks per top-level category (those in the menu) on the home page.",
+    )
+    author_path: str = Field(
+        default="/{locale}/authors/{slug}",
+        description="An author's page on the site, joined to `CMS_SITE_URL`; the placeholders "
+        "are `{locale}` and `{slug}`.",
+    )
+    publisher_name: str | None = Field(
+        default=None,
+        description="The publisher named in articles' structured data (`jsonLd`); "
+        "`CMS_SITE_NAME` when unset.",
+    )
+    publisher_logo_url: str | None = Field(
+        default=None,
+        description="Absolute URL of the publisher's logo for structured data: a PNG or JPEG "
+        "search engines can fetch.",
+    )
+    publisher_same_as: list[str] = Field(
+        default=[],
+        description="The publisher's other official pages (social accounts, Wikipedia), as a "
+        'JSON list of URLs, e.g. ["https://x.com/newsroom"].',
+    )
     api_url: str | None = Field(
         default=None,
         description="Where readers reach this server, for the links in mail (`/newsletter/…`) "
@@ -594,6 +623,11 @@ class Settings(BaseSettings):
     def article_url(self, locale: str, slug: str, public_id: str) -> str:
         """The public page of an article on the site, for feeds and emails."""
         path = self.article_path.format(locale=locale, slug=slug, public_id=public_id)
+        return self.site_url.rstrip("/") + "/" + path.lstrip("/")
+
+    def author_url(self, locale: str, slug: str) -> str:
+        """An author's public page on the site, for structured data and feeds."""
+        path = self.author_path.format(locale=locale, slug=slug)
         return self.site_url.rstrip("/") + "/" + path.lstrip("/")
 
     def password_reset_link(self, token: str) -> str:

@@ -24,6 +24,7 @@ from schema.text_input import NUL
 if TYPE_CHECKING:
     from schema.author import Author
     from schema.category import Category, Tag
+    from schema.correction import Correction
     from schema.live_blog import LiveBlogUpdateConnection
     from schema.revision import Revision
 
@@ -238,9 +239,27 @@ class Article(relay.Node):
     ) -> list[Annotated["Author", strawberry.lazy("schema.author")]]:
         from schema.author import Author
 
-        users = await info.context.loaders.authors_by_article_id.load(self.entity_id)
-        info.context.shows(*(cache_tags.user(user.id) for user in users))
-        return [Author.from_entity(user) for user in users if user.is_active]
+        authors = await info.context.loaders.authors_by_article_id.load(self.entity_id)
+        info.context.shows(*(cache_tags.author(author.id) for author in authors))
+        return [Author.from_entity(author, self.locale) for author in authors]
+
+    @strawberry.field(description="Corrections made since publication, oldest first, each dated.")
+    async def corrections(
+        self, info: Info
+    ) -> list[Annotated["Correction", strawberry.lazy("schema.correction")]]:
+        from schema.correction import Correction
+
+        rows = await info.context.loaders.corrections_by_article_id.load(self.entity_id)
+        return [Correction.from_entity(row) for row in rows]
+
+    @strawberry.field(
+        description="schema.org NewsArticle structured data for the article's page, as JSON-LD "
+        'text safe to put as it is into a `<script type="application/ld+json">` element.'
+    )
+    async def json_ld(self, info: Info) -> str:
+        from schema.structured_data import json_ld
+
+        return await json_ld(info, self)
 
     @strawberry.field(description="The cover image.", graphql_type=Media | None)
     def cover(self, info: Info) -> NowOrLater[Media | None]:

@@ -39,12 +39,16 @@ class AuditEntry:
             actor_id=entry.actor_id,
         )
 
-    @strawberry.field(description="Who did it; null for the scheduler.")
+    @strawberry.field(
+        description="Who did it, by their author profile; null for the scheduler or an account "
+        "without a profile."
+    )
     async def actor(self, info: Info) -> Author | None:
         if self.actor_id is None:
             return None
-        user = await info.context.loaders.user_by_id.load(self.actor_id)
-        return Author.from_entity(user) if user is not None else None
+        author = await info.context.loaders.author_by_user_id.load(self.actor_id)
+        locale = info.context.settings.default_locale
+        return Author.from_entity(author, locale) if author is not None else None
 
 
 @strawberry.type

@@ -15,10 +15,11 @@ from cms.models import Category as CategoryEntity
 from cms.models import Tag as TagEntity
 from cms.services import categories as category_service
 from cms.services.articles import ArticleFilter
+from cms.services.text import localized
 from schema.article_feed import AfterArgument, ArticleConnection, FirstArgument, resolve_feed
 from schema.context import Info
 from schema.errors import bad_input
-from schema.locale import checked_locale, localized
+from schema.locale import checked_locale
 from schema.node_ids import row_id
 
 LocaleArgument = Annotated[

@@ -64,3 +64,12 @@ class SubscriberStatus(Enum):
     )
     CONFIRMED = strawberry.enum_value("CONFIRMED", description="Gets the daily digest.")
     UNSUBSCRIBED = strawberry.enum_value("UNSUBSCRIBED", description="Left; gets no mail.")
+
+
+@strawberry.enum(description="A part of the home page.")
+class HomeZone(Enum):
+    LEAD = strawberry.enum_value("LEAD", description="The lead story: one slot at the top.")
+    TOP = strawberry.enum_value("TOP", description="Top stories under the lead.")
+    CATEGORY = strawberry.enum_value(
+        "CATEGORY", description="Picks for one top-level category shown in the menu."
+    )

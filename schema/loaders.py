@@ -15,20 +15,22 @@ from strawberry.dataloader import DataLoader
 
 from cms.models import (
     Article,
+    ArticleCorrection,
+    AuthorProfile,
     Category,
     LiveBlogUpdate,
     LiveStream,
     Media,
     ProgrammeSlot,
     Tag,
-    User,
 )
 from cms.services import articles as article_service
+from cms.services import authors as author_service
 from cms.services import categories as category_service
+from cms.services import corrections as correction_service
 from cms.services import live as live_service
 from cms.services import live_blog as live_blog_service
 from cms.services import media as media_service
-from cms.services import users as user_service
 from cms.services.articles import FeedKey
 from cms.services.categories import CategoryTree
 from cms.services.media import queries as media_queries
@@ -95,15 +97,16 @@ class Loaders:
     viewer: Viewer
     media_by_id: DataLoader[int, Media | None] = field(init=False)
     tags_by_article_id: DataLoader[int, list[Tag]] = field(init=False)
-    authors_by_article_id: DataLoader[int, list[User]] = field(init=False)
+    authors_by_article_id: DataLoader[int, list[AuthorProfile]] = field(init=False)
     related_by_article: DataLoader[RelatedKey, list[Article]] = field(init=False)
     translations_by_group: DataLoader[str, list[Article]] = field(init=False)
     upcoming_slots_by_stream_id: DataLoader[int, list[ProgrammeSlot]] = field(init=False)
     stream_by_id: DataLoader[int, LiveStream | None] = field(init=False)
-    user_by_id: DataLoader[int, User | None] = field(init=False)
+    author_by_user_id: DataLoader[int, AuthorProfile | None] = field(init=False)
     usages_by_media: DataLoader[tuple[int, str], media_service.Usages] = field(init=False)
     live_updates_by_key: DataLoader[LiveUpdatesKey, list[LiveBlogUpdate]] = field(init=False)
     live_update_count_by_article_id: DataLoader[int, int] = field(init=False)
+    corrections_by_article_id: DataLoader[int, list[ArticleCorrection]] = field(init=False)
     _category_tree: asyncio.Task[CategoryTree] | None = field(default=None, init=False)
     _categories_seen: dict[int, Category] = field(default_factory=dict, init=False)
     _covers_seen: dict[int, Media] = field(default_factory=dict, init=False)
@@ -120,7 +123,7 @@ class Loaders:
         )
         self.authors_by_article_id = _loader(
             sessions,
-            lambda s, ids: article_service.authors_by_article_ids(session=s, article_ids=ids),
+            lambda s, ids: author_service.authors_by_article_ids(session=s, article_ids=ids),
             list,
         )
         self.translations_by_group = _loader(
@@ -135,8 +138,10 @@ class Loaders:
         self.stream_by_id = _loader(
             sessions, lambda s, ids: live_service.streams_by_ids(session=s, ids=ids), _none
         )
-        self.user_by_id = _loader(
-            sessions, lambda s, ids: user_service.users_by_ids(session=s, ids=ids), _none
+        self.author_by_user_id = _loader(
+            sessions,
+            lambda s, ids: author_service.authors_by_user_ids(session=s, user_ids=ids),
+            _none,
         )
         self.usages_by_media = SharedLoader(load_fn=self._usages)
         self.live_updates_by_key = SharedLoader(load_fn=self._live_updates)
@@ -144,6 +149,13 @@ class Loaders:
             sessions,
             lambda s, ids: live_blog_service.update_counts(session=s, article_ids=ids),
             int,
+        )
+        self.corrections_by_article_id = _loader(
+            sessions,
+            lambda s, ids: correction_service.corrections_by_article_ids(
+                session=s, article_ids=ids
+            ),
+            list,
         )
 
     def prime(self, shown: article_service.Shown) -> None:

@@ -4,6 +4,9 @@ import strawberry
 
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.articles import ArticleMutations
+from schema.mutations.authors import AuthorMutations
+from schema.mutations.corrections import CorrectionMutations
+from schema.mutations.home import HomeMutations
 from schema.mutations.live import LiveMutations
 from schema.mutations.media import MediaMutations
 from schema.mutations.readers import ReaderMutations
@@ -20,6 +23,9 @@ from schema.mutations.webhooks import WebhookMutations
 class Mutation(
     AccountMutations,
     ArticleMutations,
+    AuthorMutations,
+    CorrectionMutations,
+    HomeMutations,
     TaxonomyMutations,
     MediaMutations,
     ReaderMutations,

@@ -18,9 +18,11 @@ from cms.services import live as live_service
 from cms.services import programme as programme_service
 from schema.article_queries import ArticleDiscoveryQueries, ArticleQueries, EditorialArticleQueries
 from schema.audit_log import AuditLogQueries
+from schema.author import AuthorQueries
 from schema.category import Category, Tag
 from schema.context import Info
 from schema.errors import bad_input
+from schema.home import HomeQueries
 from schema.live import LiveStream, ProgrammeSlot
 from schema.locale import checked_locale
 from schema.me import MeQuery
@@ -154,6 +156,8 @@ class Query(
     ArticleQueries,
     PublicQueries,
     ArticleDiscoveryQueries,
+    HomeQueries,
+    AuthorQueries,
     NewsletterQueries,
     MeQuery,
     EditorialArticleQueries,

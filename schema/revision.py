@@ -32,9 +32,13 @@ class Revision:
             author_id=revision.author_id,
         )
 
-    @strawberry.field(description="Who saved it; null for the scheduler.")
+    @strawberry.field(
+        description="Who saved it, by their author profile; null for the scheduler or an account "
+        "without a profile."
+    )
     async def author(self, info: Info) -> Author | None:
         if self.author_id is None:
             return None
-        user = await info.context.loaders.user_by_id.load(self.author_id)
-        return Author.from_entity(user) if user is not None else None
+        author = await info.context.loaders.author_by_user_id.load(self.author_id)
+        locale = info.context.settings.default_locale
+        return Author.from_entity(author, locale) if author is not None else None

@@ -22,6 +22,7 @@ from schema.article import Article
 from schema.category import LocaleArgument, category_subtree
 from schema.context import Info
 from schema.errors import bad_input
+from schema.home import HomeSubscription
 from schema.live import LiveStream
 from schema.live_blog import LiveBlogUpdate
 from schema.locale import checked_locale
@@ -59,7 +60,7 @@ def _breaking_now(article: ArticleEntity) -> bool:
 @strawberry.type(
     description="Events pushed to frontends over WebSocket (graphql-transport-ws) at `/graphql`."
 )
-class Subscription:
+class Subscription(HomeSubscription):
     @strawberry.subscription(
         description="Breaking news: a published article marked breaking (or published while "
         "marked), and again when the mark is cleared or expires (then `isBreaking` is false)."

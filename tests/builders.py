@@ -13,6 +13,7 @@ from cms.models import (
     ArticleAuthor,
     ArticleStatus,
     ArticleTag,
+    AuthorProfile,
     AuthToken,
     Category,
     LiveStream,
@@ -25,6 +26,7 @@ from cms.models import (
     User,
 )
 from cms.services.auth import token_digest
+from cms.services.authors import profile_for_user
 
 T = TypeVar("T")
 _serial = itertools.count(1)
@@ -93,10 +95,11 @@ async def make_article(
     session: AsyncSession,
     *,
     tags: Sequence[Tag] = (),
-    authors: Sequence[User] = (),
+    authors: Sequence[User | AuthorProfile] = (),
     **overrides: Any,
 ) -> Article:
-    """A published article by default, each one a minute newer than the one before."""
+    """A published article by default, each one a minute newer than the one before; `authors`
+    are profiles, or accounts whose own profiles are used (made when missing)."""
     n = next(_serial)
     status = overrides.get("status", ArticleStatus.PUBLISHED)
     values: dict[str, Any] = {
@@ -116,11 +119,20 @@ async def make_article(
     for position, tag in enumerate(tags):
         assert tag.id is not None
         session.add(ArticleTag(article_id=article.id, tag_id=tag.id, position=position))
-    for position, user in enumerate(authors):
-        assert user.id is not None
-        session.add(ArticleAuthor(article_id=article.id, user_id=user.id, position=position))
+    for position, author in enumerate(authors):
+        if isinstance(author, User):
+            author = await profile_for_user(session, author, ("ka", "en"))
+        assert author.id is not None
+        session.add(ArticleAuthor(article_id=article.id, author_id=author.id, position=position))
     await session.flush()
     return article
+
+
+async def make_author(session: AsyncSession, **overrides: Any) -> AuthorProfile:
+    """An author profile without an account, like a contributor's or a wire agency's."""
+    n = next(_serial)
+    values: dict[str, Any] = {"slug": f"author-{n}", "names": {"en": f"Author {n}"}}
+    return await _add(session, AuthorProfile(**(values | overrides)))
 
 
 async def make_stream(session: AsyncSession, **overrides: Any) -> LiveStream:

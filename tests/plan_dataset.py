@@ -26,6 +26,7 @@ from cms.models import (
     ArticleStatus,
     ArticleTag,
     ArticleViewBucket,
+    AuthorProfile,
     Category,
     LiveStream,
     LiveStreamStatus,
@@ -110,7 +111,7 @@ def _articles(rng: random.Random, size: rows.Size, today: date) -> Iterator[tupl
         row["category_id"] = (n % size.categories) + 1 if draft else rng.randint(1, size.categories)
         yield "media", _cover(article_id, moment)
         yield "article", row
-        author = {"article_id": article_id, "user_id": article_id % AUTHORS + 1, "position": 0}
+        author = {"article_id": article_id, "author_id": article_id % AUTHORS + 1, "position": 0}
         yield "article_author", author
         for position, tag_id in enumerate(rng.sample(range(1, size.tags + 1), 3)):
             yield "article_tag", {"article_id": article_id, "tag_id": tag_id, "position": position}
@@ -188,5 +189,11 @@ async def load(connection: AsyncConnection, size_name: str, now: datetime) -> No
         for n in range(1, AUTHORS + 1)
     ]
     await connection.execute(insert(_table(User)), authors)
+    profile = {"bios": {}, "links": [], "is_organization": False, "created_at": now}
+    profiles = [
+        profile | {"id": n, "slug": f"author-{n}", "names": {"en": f"Author {n}"}}
+        for n in range(1, AUTHORS + 1)
+    ]
+    await connection.execute(insert(_table(AuthorProfile)), profiles)
     await _insert_all(connection, _articles(rng, size, now.astimezone(UTC).date()))
     await _insert_all(connection, _programme(now))

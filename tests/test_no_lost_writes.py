@@ -177,7 +177,7 @@ async def _check_whole(session: AsyncSession, article: Article, state: State) ->
     )
     assert list(actions) == list(ACTIONS[: article.version]), article.title
     authors = await session.scalars(
-        select(ArticleAuthor.user_id).where(col(ArticleAuthor.article_id) == article.id)
+        select(ArticleAuthor.author_id).where(col(ArticleAuthor.article_id) == article.id)
     )
     assert len(authors.all()) == 1, article.title
 

@@ -38,6 +38,7 @@ from strawberry.relay import GlobalID
 
 from cms.models import ArticleStatus, Role, User, WebhookEndpoint
 from cms.services.auth import token_digest
+from cms.services.authors import profile_for_user
 from cms.services.passwords import hash_password
 from cms.web.app import create_app
 from tests.builders import (
@@ -259,10 +260,12 @@ async def newsroom(session: AsyncSession, mailroom: Mailroom) -> Newsroom:
     )
     session.add(hook)
     newsroom.secrets["webhook secret"] = hook.secret
+    byline = await profile_for_user(session, author, ("en",))
     await session.commit()
     assert author.id is not None
     newsroom.ids = {
         "webhook": str(hook.id),
+        "author": byline.slug,
         "article": article.public_id,
         "draft": draft.public_id,
         "category": category.slug,
@@ -271,7 +274,7 @@ async def newsroom(session: AsyncSession, mailroom: Mailroom) -> Newsroom:
         "date": datetime.now(UTC).astimezone(mailroom.settings.zone).date().isoformat(),
         "Article": str(GlobalID("Article", article.public_id)),
         "Draft": str(GlobalID("Article", draft.public_id)),
-        "Author": str(GlobalID("Author", str(author.id))),
+        "Author": str(GlobalID("Author", str(byline.id))),
         "Media": str(GlobalID("Media", str(cover.id))),
         "LiveStream": str(GlobalID("LiveStream", str(stream.id))),
         "ProgrammeSlot": str(GlobalID("ProgrammeSlot", str(slot.id))),
@@ -305,6 +308,7 @@ ARGUMENTS = {
     ("Query", "article"): 'publicId: "{article}"',
     ("Query", "category"): 'slug: "{category}"',
     ("Query", "tag"): 'slug: "{tag}"',
+    ("Query", "author"): 'slug: "{author}"',
     ("Query", "schedule"): 'channel: "{channel}", date: "{date}"',
     ("Query", "search"): 'query: "wine"',
     ("Query", "webhookDeliveries"): "endpoint: {webhook}",
@@ -456,6 +460,7 @@ async def test_no_secret_reaches_an_anonymous_caller(
         "/feeds/en.xml",
         "/feeds/ka.xml",
         f"/feeds/en/{newsroom.ids['category']}.xml",
+        f"/feeds/en/authors/{newsroom.ids['author']}.xml",
         "/sitemap.xml",
         "/news-sitemap.xml",
         "/newsletter/subscribers.csv",

@@ -13,22 +13,26 @@ SQLModel.metadata.naming_convention = {
 from cms.models.article import (  # noqa: E402
     Article,
     ArticleAuthor,
+    ArticleCorrection,
     ArticleSlugHistory,
     ArticleTag,
     ArticleViewBucket,
     ArticleViewSeen,
     Revision,
 )
+from cms.models.author import AuthorProfile  # noqa: E402
 from cms.models.category import Category, Tag  # noqa: E402
 from cms.models.enums import (  # noqa: E402
     ArticleStatus,
     DeliveryStatus,
+    HomeZone,
     LiveStreamStatus,
     MediaKind,
     Role,
     SubscriberStatus,
     WebhookTopic,
 )
+from cms.models.home import HomeSlot  # noqa: E402
 from cms.models.live import LiveBlogUpdate, LiveStream, ProgrammeSlot  # noqa: E402
 from cms.models.media import Media  # noqa: E402
 from cms.models.newsletter import NewsletterSubscriber  # noqa: E402
@@ -46,6 +50,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "Article",
     "ArticleAuthor",
+    "ArticleCorrection",
     "ArticleSlugHistory",
     "ArticleStatus",
     "ArticleTag",
@@ -53,8 +58,11 @@ __all__ = [
     "ArticleViewSeen",
     "AuditEntry",
     "AuthToken",
+    "AuthorProfile",
     "Category",
     "DeliveryStatus",
+    "HomeSlot",
+    "HomeZone",
     "LiveBlogUpdate",
     "LiveStream",
     "LiveStreamStatus",

@@ -1,4 +1,4 @@
-"""The article, its old slugs, its tags and authors, and its revisions.
+"""The article, its old slugs, its tags and authors, its corrections, and its revisions.
 
 Foreign keys only: relations are resolved by loaders, never by lazy attribute access, so that an
 async request cannot trigger a hidden query per row.
@@ -78,11 +78,28 @@ class ArticleTag(SQLModel, table=True):
 
 
 class ArticleAuthor(SQLModel, table=True):
+    """A byline: an author profile (`cms.models.author`) on an article, in order."""
+
     __tablename__ = "article_author"
 
     article_id: int = Field(foreign_key="article.id", ondelete="CASCADE", primary_key=True)
-    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE", primary_key=True, index=True)
+    author_id: int = Field(
+        foreign_key="author.id", ondelete="CASCADE", primary_key=True, index=True
+    )
     position: int = Field(default=0)
+
+
+class ArticleCorrection(SQLModel, table=True):
+    """A correction to a published article: what was wrong, said to readers, and when."""
+
+    __tablename__ = "article_correction"
+    __table_args__ = (Index("ix_article_correction_article", "article_id", "corrected_at", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE")
+    text: str = Field(sa_type=Text)
+    corrected_at: datetime = timestamp_field(default_factory=utcnow)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
 
 
 class Revision(SQLModel, table=True):

@@ -61,3 +61,9 @@ class WebhookTopic(StrEnum):
     MEDIA_UPDATED = "media.updated"
     MEDIA_DELETED = "media.deleted"
     LIVE_STREAM_CHANGED = "live_stream.changed"
+
+
+class HomeZone(StrEnum):
+    LEAD = "LEAD"
+    TOP = "TOP"
+    CATEGORY = "CATEGORY"

@@ -16,7 +16,6 @@ from sqlmodel import select
 
 from cms.models import (
     Article,
-    ArticleAuthor,
     ArticleStatus,
     ArticleTag,
     Category,
@@ -29,6 +28,7 @@ from cms.models import (
 )
 from cms.seed.articles import STORIES, check_stories
 from cms.seed.backgrounds import BACKGROUNDS
+from cms.seed.bylines import bylines, front_pages
 from cms.seed.categories import CATEGORIES, TAGS
 from cms.seed.covers import PALETTES, Cover, render_cover
 from cms.seed.live import STREAMS, day_schedule
@@ -71,6 +71,8 @@ async def seed_demo(
         authors = await _authors(session, now)
         covers = await _covers(session, storage_for(settings), categories, now)
         articles = await _articles(session, now, rng, categories, tags, authors, covers)
+        profiles = await bylines(session, STORIES, articles, authors)
+        home_slots = await front_pages(session, now, STORIES, articles, categories)
         streams, slots = await _live(session, settings, now, covers["live:tv-live"])
         await session.commit()
     except Exception:
@@ -80,6 +82,8 @@ async def seed_demo(
         "categories": len(categories),
         "tags": len(tags),
         "authors": len(authors),
+        "author_profiles": profiles,
+        "home_slots": home_slots,
         "media": len({id(media) for media in covers.values()}),
         "articles": len(articles),
         "published": sum(a.status == ArticleStatus.PUBLISHED for a in articles),
@@ -257,7 +261,6 @@ async def _articles(
         article_id = _id(article)
         for position, tag in enumerate(story.tags):
             session.add(ArticleTag(article_id=article_id, tag_id=_id(tags[tag]), position=position))
-        session.add(ArticleAuthor(article_id=article_id, user_id=_id(authors[story.author])))
     await session.flush()
     return articles
 

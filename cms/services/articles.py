@@ -28,7 +28,6 @@ from cms.models import (
     ArticleTag,
     Category,
     Media,
-    User,
 )
 from cms.models import Tag as TagEntity
 from cms.services.viewer import Viewer
@@ -63,6 +62,7 @@ class ArticleFilter:
     locale: str | None = None
     category_ids: tuple[int, ...] | None = None
     tag_id: int | None = None
+    author_id: int | None = None
     featured: bool | None = None
     statuses: tuple[ArticleStatus, ...] = (ArticleStatus.PUBLISHED,)
     created_by_id: int | None = None
@@ -125,6 +125,10 @@ def feed_query(viewer: Viewer, filters: ArticleFilter) -> Select[Article]:
     if filters.tag_id is not None:
         query = query.join(ArticleTag, col(ArticleTag.article_id) == col(Article.id)).where(
             col(ArticleTag.tag_id) == filters.tag_id
+        )
+    if filters.author_id is not None:
+        query = query.join(ArticleAuthor, col(ArticleAuthor.article_id) == col(Article.id)).where(
+            col(ArticleAuthor.author_id) == filters.author_id
         )
     if filters.featured is not None:
         query = query.where(col(Article.is_featured) == filters.featured)
@@ -322,19 +326,4 @@ async def tags_by_article_ids(
     grouped: dict[int, list[TagEntity]] = defaultdict(list)
     for article_id, tag in await session.execute(query):
         grouped[article_id].append(tag)
-    return grouped
-
-
-async def authors_by_article_ids(
-    *, session: AsyncSession, article_ids: Sequence[int]
-) -> dict[int, list[User]]:
-    query = (
-        select(col(ArticleAuthor.article_id), User)
-        .join(User, col(User.id) == col(ArticleAuthor.user_id))
-        .where(col(ArticleAuthor.article_id).in_(article_ids))
-        .order_by(col(ArticleAuthor.article_id), col(ArticleAuthor.position), col(User.id))
-    )
-    grouped: dict[int, list[User]] = defaultdict(list)
-    for article_id, user in await session.execute(query):
-        grouped[article_id].append(user)
     return grouped

@@ -1,10 +1,12 @@
-"""RSS 2.0 per locale and category, the sitemap, and the Google News sitemap, as XML bytes.
+"""RSS 2.0 per locale, category and author, the sitemap, and the Google News sitemap, as XML bytes.
 
 Every URL is absolute, built from `CMS_SITE_URL` and `CMS_ARTICLE_PATH`; every article comes
 through the visibility rule as an anonymous reader, so nothing unpublished is ever listed. The
 sitemap holds the newest 50,000 articles (the protocol's limit per file); the news sitemap the
 articles of the last two days, at most 1,000, as Google News asks. (The GraphQL article feeds are
-`feed_page` in `cms.services.articles`, paged by `schema.article_feed`.)
+`feed_page` in `cms.services.articles`, paged by `schema.article_feed`.) A corrected article
+carries the time of its last correction in RSS (`atom:updated`) and in the sitemap (`lastmod`,
+as a correction is a save).
 """
 
 from datetime import datetime, timedelta
@@ -16,8 +18,11 @@ from sqlmodel import col
 
 from cms.models import Article
 from cms.models.columns import utcnow
+from cms.services import authors as author_service
 from cms.services import categories as category_service
 from cms.services.articles import ArticleFilter, feed_page, feed_query
+from cms.services.corrections import corrections_by_article_ids
+from cms.services.text import localized
 from cms.services.viewer import ANONYMOUS
 from cms.settings import Settings
 
@@ -46,11 +51,20 @@ def _url(settings: Settings, article: Article) -> str:
 
 
 async def rss(
-    *, session: AsyncSession, settings: Settings, locale: str, category_slug: str | None = None
+    *,
+    session: AsyncSession,
+    settings: Settings,
+    locale: str,
+    category_slug: str | None = None,
+    author_slug: str | None = None,
 ) -> bytes | None:
-    """The newest published articles of a locale (and of a category and those below it),
-    newest first; None when no category has the slug."""
-    category = category_ids = None
+    """The newest published articles of a locale (and of a category and those below it, or of
+    an author), newest first; None when no category or author has the slug."""
+    category = category_ids = author = None
+    if author_slug is not None:
+        author = await author_service.author_by_slug(session=session, slug=author_slug)
+        if author is None:
+            return None
     if category_slug is not None:
         tree = await category_service.category_tree(session=session)
         category = tree.by_slug.get(category_slug)
@@ -60,7 +74,11 @@ async def rss(
     page, _ = await feed_page(
         session=session,
         viewer=ANONYMOUS,
-        filters=ArticleFilter(locale=locale, category_ids=category_ids),
+        filters=ArticleFilter(
+            locale=locale,
+            category_ids=category_ids,
+            author_id=author.id if author is not None else None,
+        ),
         first=RSS_ITEMS,
     )
     articles = page.articles
@@ -70,6 +88,9 @@ async def rss(
     if category is not None:
         title += " - " + (category.names.get(locale) or category.slug)
         path = f"/feeds/{locale}/{category.slug}.xml"
+    if author is not None:
+        title += " - " + localized(author.names, locale, settings.default_locale)
+        path = f"/feeds/{locale}/authors/{author.slug}.xml"
     root = Element("rss", {"version": "2.0", "xmlns:atom": ATOM})
     channel = SubElement(root, "channel")
     _text(channel, "title", title)
@@ -83,14 +104,21 @@ async def rss(
     )
     if articles and articles[0].published_at is not None:
         _text(channel, "lastBuildDate", format_datetime(articles[0].published_at, usegmt=True))
+    corrected = await corrections_by_article_ids(
+        session=session, article_ids=[a.id for a in articles if a.id is not None]
+    )
     for article in articles:
         assert article.published_at is not None
+        assert article.id is not None
         item = SubElement(channel, "item")
         _text(item, "title", article.title)
         _text(item, "link", _url(settings, article))
         _text(item, "description", article.lead)
         _text(item, "guid", article.public_id, isPermaLink="false")
         _text(item, "pubDate", format_datetime(article.published_at, usegmt=True))
+        if corrections := corrected.get(article.id):
+            moment = corrections[-1].corrected_at.isoformat(timespec="seconds")
+            _text(item, "atom:updated", moment)
     return _document(root)
 
 

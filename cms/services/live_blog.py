@@ -19,6 +19,7 @@ from cms.models import Article, LiveBlogUpdate
 from cms.services import audit
 from cms.services import editorial as editorial_service
 from cms.services.articles import FeedKey
+from cms.services.authors import profile_for_user
 from cms.services.editorial import EditorialContext
 from cms.services.html import BodyFormat, prepare_body
 from cms.services.live import require_editor
@@ -58,6 +59,7 @@ async def add_update(
     if len(html) > BODY_LIMIT:
         raise CmsError(f"The update is longer than {BODY_LIMIT} characters.", field="body")
     assert article.id is not None
+    await profile_for_user(ec.session, ec.user, ec.settings.locales)  # the entry's signature
     update = LiveBlogUpdate(article_id=article.id, body=html, author_id=ec.user.id)
     ec.session.add(update)
     await ec.session.flush()

@@ -45,10 +45,10 @@ from cms.models import (
     ArticleAuthor,
     ArticleSlugHistory,
     ArticleTag,
+    AuthorProfile,
     Category,
     Media,
     Tag,
-    User,
 )
 from cms.services.articles import ArticleFilter, FeedKey, feed_query, visible_articles
 from cms.services.categories import CategoryTree
@@ -68,7 +68,7 @@ TAG: Table = Tag.__table__  # type: ignore[attr-defined]
 ARTICLE_TAG: Table = ArticleTag.__table__  # type: ignore[attr-defined]
 SLUG_HISTORY: Table = ArticleSlugHistory.__table__  # type: ignore[attr-defined]
 ARTICLE_AUTHOR: Table = ArticleAuthor.__table__  # type: ignore[attr-defined]
-USER: Table = User.__table__  # type: ignore[attr-defined]
+AUTHOR: Table = AuthorProfile.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,25 +338,20 @@ async def tags_of(reader: Reader, article_ids: Sequence[int]) -> dict[int, list[
 
 
 _AUTHORS_OF_ARTICLES = (
-    select(
-        ARTICLE_AUTHOR.c.article_id, USER.c.id, USER.c.display_name, USER.c.bio, USER.c.is_active
-    )
-    .join(USER, USER.c.id == ARTICLE_AUTHOR.c.user_id)
+    select(ARTICLE_AUTHOR.c.article_id, AUTHOR.c.id, AUTHOR.c.slug, AUTHOR.c.names, AUTHOR.c.bios)
+    .join(AUTHOR, AUTHOR.c.id == ARTICLE_AUTHOR.c.author_id)
     .where(ARTICLE_AUTHOR.c.article_id.in_(bindparam("article_ids", expanding=True)))
-    .order_by(ARTICLE_AUTHOR.c.article_id, ARTICLE_AUTHOR.c.position, USER.c.id)
+    .order_by(ARTICLE_AUTHOR.c.article_id, ARTICLE_AUTHOR.c.position, AUTHOR.c.id)
 )
 
 
 async def authors_of(reader: Reader, article_ids: Sequence[int]) -> dict[int, list[Record]]:
-    """Each article's authors in byline order, inactive ones too (with `is_active`): only the
-    public byline columns are read."""
+    """Each article's bylines in order: only the columns a byline shows are read."""
     rows = await reader.rows(_AUTHORS_OF_ARTICLES, {"article_ids": list(article_ids)})
     grouped: dict[int, list[Record]] = defaultdict(list)
     for row in rows:
-        article_id, user_id, name, bio, active = tuple(row)
-        grouped[article_id].append(
-            {"id": user_id, "display_name": name, "bio": bio, "is_active": active}
-        )
+        article_id, author_id, slug, names, bios = tuple(row)
+        grouped[article_id].append({"id": author_id, "slug": slug, "names": names, "bios": bios})
     return grouped
 
 

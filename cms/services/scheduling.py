@@ -1,6 +1,6 @@
-"""Publishing what is due, expiring breaking flags and announcing programmes as they start; run
-by the app's background task and by `cms publish-due` for cron. Each of them fires its event
-after its commit, like an editor's mutation.
+"""Publishing what is due, expiring breaking flags and home page slots, and announcing programmes
+as they start; run by the app's background task and by `cms publish-due` for cron. Each of them
+fires its event after its commit, like an editor's mutation.
 
 Each due article is claimed with a conditional UPDATE (`WHERE status = 'SCHEDULED'`), so several
 workers running this at once publish it exactly once; after downtime, everything overdue is
@@ -20,6 +20,7 @@ from cms.after_commit import emit, invalidate
 from cms.models import Article, ArticleStatus, Revision
 from cms.models.columns import utcnow
 from cms.services import audit
+from cms.services import home_page as home_page_service
 from cms.services import programme as programme_service
 from cms.services.editorial import mark_stale
 from cms.services.viewer import ANONYMOUS
@@ -34,6 +35,7 @@ class SchedulerRun:
     published: list[str] = field(default_factory=list)
     breaking_expired: int = 0
     slots_announced: int = 0
+    home_slots_emptied: int = 0
 
 
 async def publish_due(*, session: AsyncSession, now: datetime | None = None) -> list[str]:
@@ -107,7 +109,13 @@ async def run_once(sessions: async_sessionmaker[AsyncSession]) -> SchedulerRun:
         published = await publish_due(session=session)
         expired = await expire_breaking(session=session)
         announced = await programme_service.announce_current_slots(session=session)
-    return SchedulerRun(published=published, breaking_expired=expired, slots_announced=announced)
+        emptied = await home_page_service.expire_home_slots(session=session)
+    return SchedulerRun(
+        published=published,
+        breaking_expired=expired,
+        slots_announced=announced,
+        home_slots_emptied=emptied,
+    )
 
 
 async def run_forever(sessions: async_sessionmaker[AsyncSession], interval: float) -> None:
@@ -115,12 +123,14 @@ async def run_forever(sessions: async_sessionmaker[AsyncSession], interval: floa
     while True:
         try:
             run = await run_once(sessions)
-            if run.published or run.breaking_expired or run.slots_announced:
+            if run != SchedulerRun():
                 logger.info(
-                    "scheduler: published %s, breaking expired %d, programmes started %d",
+                    "scheduler: published %s, breaking expired %d, programmes started %d, "
+                    "home slots emptied %d",
                     run.published,
                     run.breaking_expired,
                     run.slots_announced,
+                    run.home_slots_emptied,
                 )
         except Exception:
             logger.exception("scheduler run failed; retrying in %.0f s", interval)

@@ -33,3 +33,8 @@ def plain_text(html: str) -> str:
 def reading_time_minutes(text: str) -> int:
     """Whole minutes at an average adult reading speed, at least one."""
     return max(1, math.ceil(len(text.split()) / WORDS_PER_MINUTE))
+
+
+def localized(names: dict[str, str], locale: str, default_locale: str) -> str:
+    """The text in `locale`, else in the site's default locale, else any there is."""
+    return names.get(locale) or names.get(default_locale) or next(iter(names.values()), "")

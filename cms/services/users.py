@@ -1,7 +1,5 @@
 """Staff accounts: creating them, and reading them for their public bylines."""
 
-from collections.abc import Sequence
-
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -45,14 +43,3 @@ async def create_user(
     audit.record(session, actor, "user.create", "user", user.id, role=role.value)
     await session.commit()
     return user
-
-
-async def active_users_by_ids(*, session: AsyncSession, ids: Sequence[int]) -> dict[int, User]:
-    query = select(User).where(col(User.id).in_(ids), col(User.is_active))
-    return {user.id: user for user in await session.scalars(query) if user.id is not None}
-
-
-async def users_by_ids(*, session: AsyncSession, ids: Sequence[int]) -> dict[int, User]:
-    """Accounts by id, active or not: history keeps naming whoever acted."""
-    query = select(User).where(col(User.id).in_(ids))
-    return {user.id: user for user in await session.scalars(query) if user.id is not None}

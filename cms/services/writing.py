@@ -22,6 +22,7 @@ from cms.models import (
 )
 from cms.services.article_slugs import choose_slug, retire_slug, slug_taken
 from cms.services.articles import visible_articles
+from cms.services.authors import profile_for_user
 from cms.services.editorial import (
     SNAPSHOT_FIELDS,
     EditorialContext,
@@ -175,7 +176,9 @@ async def _create_article(ec: EditorialContext, changes: Mapping[str, Any]) -> A
     assert article.id is not None
     assert user.id is not None
     await _set_tags(ec.session, article.id, tags)
-    ec.session.add(ArticleAuthor(article_id=article.id, user_id=user.id))
+    byline = await profile_for_user(ec.session, user, ec.settings.locales)
+    assert byline.id is not None
+    ec.session.add(ArticleAuthor(article_id=article.id, author_id=byline.id))
     await ec.session.flush()
     await mark_stale(ec.session, article)
     await revise(ec, article, "article.create")

@@ -64,7 +64,7 @@ COMPILED: Mapping[str, frozenset[str]] = {
         }
     ),
     "Tag": frozenset({"id", "slug", "name", "articles"}),
-    "Author": frozenset({"id", "name", "bio"}),
+    "Author": frozenset({"id", "slug", "name", "bio"}),
     "Media": frozenset(
         {
             "id",
@@ -99,6 +99,8 @@ INTERPRETED: Mapping[str, str] = {
     "schedule": "live TV programme",
     "liveNow": "live TV: what is on now depends on the clock",
     "mostRead": "view windows are counted in their own tables",
+    "homePage": "slots, expiries and fill-ins are read by the home page service",
+    "author": "an author's page: profile and feed, read by the normal path",
     "search": "full-text search differs between SQLite and PostgreSQL",
     "newsletterSubscribers": "staff only",
     "me": "signed-in callers only",

@@ -23,12 +23,12 @@ from cms import cache_tags
 from cms.services import public_records
 from cms.services.articles import ArticleFilter, FeedKey
 from cms.services.public_records import Columns, Record, Shown
+from cms.services.text import localized
 from schema.article import RELATED_MAX, is_breaking, is_overdue
 from schema.article_feed import feed_tags
 from schema.compiled.plan import Field
 from schema.compiled.state import Refer, Run
 from schema.enums import ArticleStatus, MediaKind
-from schema.locale import localized
 from schema.media import ImageAspect, ImageFormat, media_srcset, media_url, renditions_of
 from schema.pagination import check_first, decode_cursor, encode_cursor
 
@@ -185,18 +185,20 @@ async def _authors(run: Run, items: Sequence[Shown], selected: Field) -> list[An
     found = await public_records.authors_of(run.reader, [a["id"] for a, _, _ in items])
     lists: list[list[dict[str, Any]]] = []
     for article, _, _ in items:
-        users = found.get(article["id"], [])
-        run.shows(*(cache_tags.user(user["id"]) for user in users))
-        lists.append([_author(user, selected) for user in users if user["is_active"]])
+        authors = found.get(article["id"], [])
+        run.shows(*(cache_tags.author(author["id"]) for author in authors))
+        lists.append([_author(run, author, article["locale"], selected) for author in authors])
     return lists
 
 
-def _author(user: Record, selected: Field) -> dict[str, Any]:
+def _author(run: Run, author: Record, locale: str, selected: Field) -> dict[str, Any]:
+    default = run.settings.default_locale
     values = {
         TYPENAME: "Author",
-        "id": to_base64("Author", user["id"]),
-        "name": user["display_name"],
-        "bio": user["bio"],
+        "id": to_base64("Author", author["id"]),
+        "slug": author["slug"],
+        "name": localized(author["names"], locale, default),
+        "bio": localized(author["bios"], locale, default),
     }
     return {child.key: values[child.name] for child in selected.children}
 

@@ -1,4 +1,5 @@
-"""`/feeds/{locale}.xml`, `/feeds/{locale}/{category}.xml`, `/sitemap.xml`, `/news-sitemap.xml`.
+"""`/feeds/{locale}.xml`, `/feeds/{locale}/{category}.xml`, `/feeds/{locale}/authors/{author}.xml`,
+`/sitemap.xml`, `/news-sitemap.xml`.
 
 Cacheable for five minutes: a CDN absorbs feed readers and crawlers.
 """
@@ -22,14 +23,20 @@ def routes(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> li
     async def rss(request: Request) -> Response:
         locale = request.path_params["locale"]
         slug = request.path_params.get("category")
+        author = request.path_params.get("author")
         if locale not in settings.locales:
             return PlainTextResponse(f"No feed for locale {locale!r}.", status_code=404)
         async with sessions() as session:
             body = await feed_service.rss(
-                session=session, settings=settings, locale=locale, category_slug=slug
+                session=session,
+                settings=settings,
+                locale=locale,
+                category_slug=slug,
+                author_slug=author,
             )
         if body is None:
-            return PlainTextResponse(f"No category {slug!r}.", status_code=404)
+            missing = f"author {author!r}" if author else f"category {slug!r}"
+            return PlainTextResponse(f"No {missing}.", status_code=404)
         return _xml(body, "application/rss+xml")
 
     async def sitemap(request: Request) -> Response:
@@ -43,6 +50,7 @@ def routes(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> li
     return [
         Route("/feeds/{locale}.xml", rss),
         Route("/feeds/{locale}/{category}.xml", rss),
+        Route("/feeds/{locale}/authors/{author}.xml", rss),
         Route("/sitemap.xml", sitemap),
         Route("/news-sitemap.xml", news_sitemap),
     ]

@@ -19,7 +19,7 @@ from cms.models.article import (  # noqa: E402
     ArticleViewSeen,
     Revision,
 )
-from cms.models.category import Category, Tag  # noqa: E402
+from cms.models.category import Category, Tag, TagAlias  # noqa: E402
 from cms.models.enums import (  # noqa: E402
     ArticleStatus,
     DeliveryStatus,
@@ -62,6 +62,7 @@ __all__ = [
     "Role",
     "SubscriberStatus",
     "Tag",
+    "TagAlias",
     "User",
     "Webhook",
     "WebhookDelivery",

@@ -6,6 +6,7 @@ from schema.mutations.accounts import AccountMutations
 from schema.mutations.articles import ArticleMutations
 from schema.mutations.live import LiveMutations
 from schema.mutations.media import MediaMutations
+from schema.mutations.media_details import MediaDetailsMutations
 from schema.mutations.readers import ReaderMutations
 from schema.mutations.taxonomy import TaxonomyMutations
 
@@ -21,6 +22,7 @@ class Mutation(
     ArticleMutations,
     TaxonomyMutations,
     MediaMutations,
+    MediaDetailsMutations,
     ReaderMutations,
     LiveMutations,
 ):

@@ -240,7 +240,7 @@ class Article(relay.Node):
 
         users = await info.context.loaders.authors_by_article_id.load(self.entity_id)
         info.context.shows(*(cache_tags.user(user.id) for user in users))
-        return [Author.from_entity(user) for user in users if user.is_active]
+        return [Author.from_entity(user) for user in users]
 
     @strawberry.field(description="The cover image.", graphql_type=Media | None)
     def cover(self, info: Info) -> NowOrLater[Media | None]:

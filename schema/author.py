@@ -30,7 +30,7 @@ class Author(relay.Node):
         ids = [row_id(i) for i in node_ids]
         info.context.shows(*(cache_tags.user(i) for i in ids if i is not None))
         async with info.context.sessions() as session:
-            found = await user_service.active_users_by_ids(
+            found = await user_service.users_by_ids(
                 session=session, ids=[i for i in ids if i is not None]
             )
         return [cls.from_entity(found[i]) if i in found else None for i in ids]

@@ -35,12 +35,12 @@ class LiveBlogUpdate:
     def created_at_local(self, info: Info) -> datetime:
         return self.created_at.astimezone(info.context.settings.zone)
 
-    @strawberry.field(description="Who posted it; null when the account is gone or inactive.")
+    @strawberry.field(description="Who posted it; null when the account is gone.")
     async def author(self, info: Info) -> Author | None:
         if self.author_id is None:
             return None
         user = await info.context.loaders.user_by_id.load(self.author_id)
-        return Author.from_entity(user) if user is not None and user.is_active else None
+        return Author.from_entity(user) if user is not None else None
 
 
 @strawberry.type(description="A live-blog entry in a list, with the cursor to continue after it.")

@@ -8,6 +8,7 @@ from schema.mutations.live import LiveMutations
 from schema.mutations.media import MediaMutations
 from schema.mutations.media_details import MediaDetailsMutations
 from schema.mutations.readers import ReaderMutations
+from schema.mutations.staff import StaffMutations
 from schema.mutations.taxonomy import TaxonomyMutations
 
 
@@ -19,6 +20,7 @@ from schema.mutations.taxonomy import TaxonomyMutations
 )
 class Mutation(
     AccountMutations,
+    StaffMutations,
     ArticleMutations,
     TaxonomyMutations,
     MediaMutations,

@@ -26,6 +26,7 @@ from schema.locale import checked_locale
 from schema.me import MeQuery
 from schema.media_queries import MediaQueries
 from schema.newsletter_queries import NewsletterQueries
+from schema.staff import StaffQueries
 
 
 @strawberry.type
@@ -146,7 +147,7 @@ class PublicQueries:
 @strawberry.type(
     description="Everything that can be read. Frontends use the public fields, which show "
     "published content only; staff fields (`me`, `editorialArticles`, `auditLog`, `mediaLibrary`, "
-    "`newsletterSubscribers`) need a sign-in."
+    "`newsletterSubscribers`, `staff`) need a sign-in."
 )
 class Query(
     NodeQuery,
@@ -158,5 +159,6 @@ class Query(
     EditorialArticleQueries,
     AuditLogQueries,
     MediaQueries,
+    StaffQueries,
 ):
     """The fields are those of the bases, in this order, which is the order of the SDL."""

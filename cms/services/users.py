@@ -47,12 +47,7 @@ async def create_user(
     return user
 
 
-async def active_users_by_ids(*, session: AsyncSession, ids: Sequence[int]) -> dict[int, User]:
-    query = select(User).where(col(User.id).in_(ids), col(User.is_active))
-    return {user.id: user for user in await session.scalars(query) if user.id is not None}
-
-
 async def users_by_ids(*, session: AsyncSession, ids: Sequence[int]) -> dict[int, User]:
-    """Accounts by id, active or not: history keeps naming whoever acted."""
+    """Accounts by id, active or not: bylines and history keep naming whoever wrote or acted."""
     query = select(User).where(col(User.id).in_(ids))
     return {user.id: user for user in await session.scalars(query) if user.id is not None}

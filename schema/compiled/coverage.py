@@ -105,5 +105,6 @@ INTERPRETED: Mapping[str, str] = {
     "editorialArticles": "staff only",
     "auditLog": "staff only",
     "mediaLibrary": "staff only",
+    "staff": "staff only",
 }
 """`Query` fields left to the normal path, with the reason."""

@@ -187,7 +187,7 @@ async def _authors(run: Run, items: Sequence[Shown], selected: Field) -> list[An
     for article, _, _ in items:
         users = found.get(article["id"], [])
         run.shows(*(cache_tags.user(user["id"]) for user in users))
-        lists.append([_author(user, selected) for user in users if user["is_active"]])
+        lists.append([_author(user, selected) for user in users])
     return lists
 
 

@@ -205,3 +205,15 @@ async def test_changing_ones_password_ends_the_other_sessions_only(
     assert (await call(client, here, ME))["data"]["me"] == {"email": user.email}
     assert (await call(client, elsewhere, ME))["data"]["me"] is None
     assert await login(client, user.email, NEW_PASSWORD)
+
+
+async def test_a_staff_node_is_null_for_anyone_but_admins(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    _, editor = await sign_in(session, client, Role.EDITOR)
+    admin_user, admin = await sign_in(session, client, Role.ADMIN)
+    node = f'{{ node(id: "{staff_id(admin_user.id)}") {{ ... on StaffMember {{ email }} }} }}'
+
+    assert (await call(client, {}, node))["data"]["node"] is None
+    assert (await call(client, editor, node))["data"]["node"] is None
+    assert (await call(client, admin, node))["data"]["node"] == {"email": admin_user.email}

@@ -192,10 +192,12 @@ async def _publish_due(settings: Settings) -> scheduling.SchedulerRun:
 
 @app.command("publish-due")
 def publish_due() -> None:
-    """Publish scheduled articles whose time has come and expire breaking flags (for cron)."""
+    """Publish scheduled articles whose time has come, archive those set to leave the site,
+    and expire breaking flags (for cron)."""
     run = asyncio.run(_publish_due(Settings()))
     typer.echo(
         f"Published {len(run.published)} article(s); "
+        f"{len(run.expired)} left the site; "
         f"expired {run.breaking_expired} breaking flag(s)."
     )
 

@@ -3,6 +3,7 @@
 import strawberry
 
 from schema.mutations.accounts import AccountMutations
+from schema.mutations.article_expiry import ArticleExpiryMutations
 from schema.mutations.articles import ArticleMutations
 from schema.mutations.live import LiveMutations
 from schema.mutations.media import MediaMutations
@@ -22,6 +23,7 @@ class Mutation(
     AccountMutations,
     StaffMutations,
     ArticleMutations,
+    ArticleExpiryMutations,
     TaxonomyMutations,
     MediaMutations,
     MediaDetailsMutations,

@@ -76,26 +76,31 @@ async def _tag_slugs(session: AsyncSession, article_id: int) -> list[str]:
 
 
 async def revise(ec: EditorialContext, article: Article, action: str) -> None:
-    """Store the saved state as a revision, with the fields that differ from the last one,
-    and the act in the audit log."""
+    """Store the saved state as a revision, and the act in the audit log."""
+    await record_revision(ec.session, article, ec.user.id)
+    audit.record(ec.session, ec.viewer, action, "article", article.id, version=article.version)
+
+
+async def record_revision(session: AsyncSession, article: Article, author_id: int | None) -> None:
+    """Store the whole saved state, with the fields that differ from the last revision; an
+    editor's save and the scheduler's publish alike (`author_id` None)."""
     assert article.id is not None
-    await ec.session.flush()
+    await session.flush()
     content = {name: getattr(article, name) for name in SNAPSHOT_FIELDS}
     content["status"] = article.status.value
-    content["tags"] = await _tag_slugs(ec.session, article.id)
+    content["tags"] = await _tag_slugs(session, article.id)
     last = select(Revision.content).where(col(Revision.article_id) == article.id)
-    before = (await ec.session.scalars(last.order_by(col(Revision.id).desc()).limit(1))).first()
+    before = (await session.scalars(last.order_by(col(Revision.id).desc()).limit(1))).first()
     changed = [k for k, v in content.items() if (before or {}).get(k) != v and (before or v)]
-    ec.session.add(
+    session.add(
         Revision(
             article_id=article.id,
             version=article.version,
-            author_id=ec.user.id,
+            author_id=author_id,
             changed_fields=sorted(changed),
             content=content,
         )
     )
-    audit.record(ec.session, ec.viewer, action, "article", article.id, version=article.version)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ COMPILED: Mapping[str, frozenset[str]] = {
             "updatedAt",
             "createdAt",
             "scheduledAt",
+            "expiresAt",
             "views",
             "sourceName",
             "sourceUrl",

@@ -32,6 +32,7 @@ class Topic(StrEnum):
     BREAKING_CHANGED = "article.breaking"
     LIVE_STREAM_CHANGED = "live_stream.changed"
     LIVE_BLOG_UPDATED = "live_blog.updated"
+    LIVE_BLOG_ENTRY_DELETED = "live_blog.deleted"
 
 
 @dataclass(frozen=True, slots=True)

@@ -104,6 +104,7 @@ class Loaders:
     usages_by_media: DataLoader[tuple[int, str], media_service.Usages] = field(init=False)
     live_updates_by_key: DataLoader[LiveUpdatesKey, list[LiveBlogUpdate]] = field(init=False)
     live_update_count_by_article_id: DataLoader[int, int] = field(init=False)
+    pinned_live_updates_by_article_id: DataLoader[int, list[LiveBlogUpdate]] = field(init=False)
     _category_tree: asyncio.Task[CategoryTree] | None = field(default=None, init=False)
     _categories_seen: dict[int, Category] = field(default_factory=dict, init=False)
     _covers_seen: dict[int, Media] = field(default_factory=dict, init=False)
@@ -144,6 +145,11 @@ class Loaders:
             sessions,
             lambda s, ids: live_blog_service.update_counts(session=s, article_ids=ids),
             int,
+        )
+        self.pinned_live_updates_by_article_id = _loader(
+            sessions,
+            lambda s, ids: live_blog_service.pinned_updates(session=s, article_ids=ids),
+            list,
         )
 
     def prime(self, shown: article_service.Shown) -> None:

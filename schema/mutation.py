@@ -6,6 +6,7 @@ from schema.mutations.accounts import AccountMutations
 from schema.mutations.article_expiry import ArticleExpiryMutations
 from schema.mutations.articles import ArticleMutations
 from schema.mutations.live import LiveMutations
+from schema.mutations.live_blog_edits import LiveBlogEditMutations
 from schema.mutations.media import MediaMutations
 from schema.mutations.media_details import MediaDetailsMutations
 from schema.mutations.readers import ReaderMutations
@@ -29,5 +30,6 @@ class Mutation(
     MediaDetailsMutations,
     ReaderMutations,
     LiveMutations,
+    LiveBlogEditMutations,
 ):
     pass

@@ -122,7 +122,10 @@ class Subscription:
             if current is not None:
                 yield LiveStream.from_entity(current)
 
-    @strawberry.subscription(description="Each new entry of a live blog, as it is posted.")
+    @strawberry.subscription(
+        description="Each new entry of a live blog as it is posted, and an entry again (same "
+        "`id`) when it is edited, pinned or unpinned; deletions come by `liveBlogUpdateDeleted`."
+    )
     async def live_blog_updated(
         self,
         info: Info,
@@ -142,3 +145,20 @@ class Subscription:
                 )
             if entry is not None:
                 yield LiveBlogUpdate.from_entity(entry)
+
+    @strawberry.subscription(
+        description="The `id` of each entry deleted from a live blog, so that a page drops it."
+    )
+    async def live_blog_update_deleted(
+        self,
+        info: Info,
+        article: Annotated[str, strawberry.argument(description="The live blog's `publicId`.")],
+    ) -> AsyncGenerator[strawberry.ID, None]:
+        found = await _visible(info, article)
+        if found is None or not found.is_live_blog:
+            raise bad_input(f"No live blog with public id {article!r}.")
+        async for event in _events(info, Topic.LIVE_BLOG_ENTRY_DELETED):
+            if event.article != article or event.update_id is None:
+                continue
+            if await _visible(info, article) is not None:
+                yield strawberry.ID(str(event.update_id))

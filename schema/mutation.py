@@ -5,12 +5,14 @@ import strawberry
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.article_expiry import ArticleExpiryMutations
 from schema.mutations.articles import ArticleMutations
+from schema.mutations.bulk import BulkMutations
 from schema.mutations.live import LiveMutations
 from schema.mutations.live_blog_edits import LiveBlogEditMutations
 from schema.mutations.media import MediaMutations
 from schema.mutations.media_details import MediaDetailsMutations
 from schema.mutations.readers import ReaderMutations
 from schema.mutations.staff import StaffMutations
+from schema.mutations.tag_merge import TagMergeMutations
 from schema.mutations.taxonomy import TaxonomyMutations
 
 
@@ -25,7 +27,9 @@ class Mutation(
     StaffMutations,
     ArticleMutations,
     ArticleExpiryMutations,
+    BulkMutations,
     TaxonomyMutations,
+    TagMergeMutations,
     MediaMutations,
     MediaDetailsMutations,
     ReaderMutations,

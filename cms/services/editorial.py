@@ -65,7 +65,7 @@ class EditorialContext:
         return self.viewer.user
 
 
-async def _tag_slugs(session: AsyncSession, article_id: int) -> list[str]:
+async def tag_slugs(session: AsyncSession, article_id: int) -> list[str]:
     query = (
         select(Tag.slug)
         .join(ArticleTag, col(ArticleTag.tag_id) == col(Tag.id))
@@ -88,7 +88,7 @@ async def record_revision(session: AsyncSession, article: Article, author_id: in
     await session.flush()
     content = {name: getattr(article, name) for name in SNAPSHOT_FIELDS}
     content["status"] = article.status.value
-    content["tags"] = await _tag_slugs(session, article.id)
+    content["tags"] = await tag_slugs(session, article.id)
     last = select(Revision.content).where(col(Revision.article_id) == article.id)
     before = (await session.scalars(last.order_by(col(Revision.id).desc()).limit(1))).first()
     changed = [k for k, v in content.items() if (before or {}).get(k) != v and (before or v)]

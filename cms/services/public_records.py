@@ -52,6 +52,7 @@ from cms.models import (
     Category,
     Media,
     Tag,
+    TagAlias,
     User,
 )
 from cms.services.articles import ArticleFilter, FeedKey, feed_query, visible_articles
@@ -123,6 +124,7 @@ ARTICLE_TAG: Table = ArticleTag.__table__  # type: ignore[attr-defined]
 SLUG_HISTORY: Table = ArticleSlugHistory.__table__  # type: ignore[attr-defined]
 ARTICLE_AUTHOR: Table = ArticleAuthor.__table__  # type: ignore[attr-defined]
 USER: Table = User.__table__  # type: ignore[attr-defined]
+TAG_ALIAS: Table = TagAlias.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,10 +417,18 @@ async def authors_of(reader: Reader, article_ids: Sequence[int]) -> dict[int, li
 
 
 _TAG_BY_SLUG = select(TAG).where(TAG.c.slug == bindparam("slug"))
+_TAG_BY_ALIAS = (
+    select(TAG)
+    .join(TAG_ALIAS, TAG_ALIAS.c.tag_id == TAG.c.id)
+    .where(TAG_ALIAS.c.slug == bindparam("slug"))
+)
 
 
 async def tag_by_slug(reader: Reader, slug: str) -> Record | None:
-    found = await reader.rows(_TAG_BY_SLUG, {"slug": slug})
+    """As `categories.tag_by_slug`: the tag, or the one a tag of this slug was merged into."""
+    found = await reader.rows(_TAG_BY_SLUG, {"slug": slug}) or await reader.rows(
+        _TAG_BY_ALIAS, {"slug": slug}
+    )
     return dict(found[0]._mapping) if found else None
 
 

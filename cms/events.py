@@ -115,7 +115,7 @@ class RedisEventBus(EventBus):
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+        await self._pubsub.aclose()
         await self._redis.aclose()
         await super().stop()
 

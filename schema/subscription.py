@@ -16,6 +16,7 @@ from cms.models import ArticleStatus
 from cms.models import LiveStream as LiveStreamEntity
 from cms.models.columns import utcnow
 from cms.services import articles as article_service
+from cms.services import auth as auth_service
 from cms.services import live as live_service
 from cms.services import live_blog as live_blog_service
 from schema.article import Article
@@ -44,11 +45,23 @@ async def _published(info: Info, event: Event) -> ArticleEntity | None:
 
 
 async def _events(info: Info, *topics: Topic) -> AsyncGenerator[Event, None]:
-    """Events of `topics`, each with fresh loaders for the fields resolved on it."""
+    """Events of `topics`, each with fresh loaders for the fields resolved on it. A staff
+    subscription ends once its session does (signed out, deactivated, password changed): it
+    must not keep receiving what only staff may see."""
     async for event in info.context.events.subscribe():
         if event.topic in topics:
+            if not await _still_signed_in(info):
+                return
             info.context.fresh_loaders()
             yield event
+
+
+async def _still_signed_in(info: Info) -> bool:
+    token = info.context.token
+    if info.context.viewer.user is None or token is None:
+        return True
+    async with info.context.sessions() as session:
+        return await auth_service.user_for_token(session=session, token=token) is not None
 
 
 def _breaking_now(article: ArticleEntity) -> bool:

@@ -15,8 +15,9 @@ from schema.permissions import PUBLISHERS
 class SetArticleExpiryInput:
     id: str = strawberry.field(description="The article's `publicId`.")
     expires_at: datetime | None = strawberry.field(
+        default=None,
         description="ISO-8601 with offset, at least 30 seconds ahead, after any scheduled "
-        "publication; null to keep the article on the site."
+        "publication; null (or omitted) to keep the article on the site.",
     )
 
 

@@ -46,8 +46,8 @@ async def _published(info: Info, event: Event) -> ArticleEntity | None:
 
 async def _events(info: Info, *topics: Topic) -> AsyncGenerator[Event, None]:
     """Events of `topics`, each with fresh loaders for the fields resolved on it. A staff
-    subscription ends once its session does (signed out, deactivated, password changed): it
-    must not keep receiving what only staff may see."""
+    subscription ends once its session does (signed out, deactivated, password changed) or its
+    role changes: it must not keep receiving what its viewer may no longer see."""
     async for event in info.context.events.subscribe():
         if event.topic in topics:
             if not await _still_signed_in(info):
@@ -57,11 +57,13 @@ async def _events(info: Info, *topics: Topic) -> AsyncGenerator[Event, None]:
 
 
 async def _still_signed_in(info: Info) -> bool:
-    token = info.context.token
-    if info.context.viewer.user is None or token is None:
+    """False once the subscriber's session ended or their role changed since they subscribed."""
+    user, token = info.context.viewer.user, info.context.token
+    if user is None or token is None:
         return True
     async with info.context.sessions() as session:
-        return await auth_service.user_for_token(session=session, token=token) is not None
+        now = await auth_service.user_for_token(session=session, token=token)
+    return now is not None and now.role is user.role
 
 
 def _breaking_now(article: ArticleEntity) -> bool:

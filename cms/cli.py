@@ -201,11 +201,12 @@ async def _publish_due(settings: Settings) -> scheduling.SchedulerRun:
 
 @app.command("publish-due")
 def publish_due() -> None:
-    """Publish scheduled articles whose time has come, expire breaking flags and home page
-    slots (for cron)."""
+    """Publish scheduled articles whose time has come, archive those set to leave the site,
+    expire breaking flags and home page slots (for cron)."""
     run = asyncio.run(_publish_due(Settings()))
     typer.echo(
         f"Published {len(run.published)} article(s); "
+        f"{len(run.expired)} left the site; "
         f"expired {run.breaking_expired} breaking flag(s); "
         f"emptied {run.home_slots_emptied} home page slot(s)."
     )

@@ -34,6 +34,7 @@ class Topic(StrEnum):
     LIVE_STREAM_CHANGED = "live_stream.changed"
     LIVE_BLOG_UPDATED = "live_blog.updated"
     HOME_CHANGED = "home.changed"
+    LIVE_BLOG_ENTRY_DELETED = "live_blog.deleted"
 
 
 @dataclass(frozen=True, slots=True)

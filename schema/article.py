@@ -106,6 +106,10 @@ class Article(relay.Node):
     scheduled_at: datetime | None = strawberry.field(
         description="When a SCHEDULED article will be published, ISO-8601 in UTC."
     )
+    expires_at: datetime | None = strawberry.field(
+        description="When the article leaves the site (archived by the scheduler), ISO-8601 in "
+        "UTC; null when it stays."
+    )
     created_at: datetime = strawberry.field(description="When it was first saved, in UTC.")
     entity_id: strawberry.Private[int]
     category_id: strawberry.Private[int | None]
@@ -143,6 +147,7 @@ class Article(relay.Node):
             status=ArticleStatus(article.status.value),
             version=article.version,
             scheduled_at=article.scheduled_at,
+            expires_at=article.expires_at,
             created_at=article.created_at,
             entity_id=article.id,
             category_id=article.category_id,

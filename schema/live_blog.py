@@ -20,6 +20,12 @@ class LiveBlogUpdate:
     )
     body: str = strawberry.field(description="Sanitised HTML.")
     created_at: datetime = strawberry.field(description="When it was posted, ISO-8601 in UTC.")
+    edited_at: datetime | None = strawberry.field(
+        description="When its text was last corrected, in UTC; null when never."
+    )
+    pinned_at: datetime | None = strawberry.field(
+        description="When editors pinned it above the running list, in UTC; null when not pinned."
+    )
     author_id: strawberry.Private[int | None]
 
     @classmethod
@@ -28,6 +34,8 @@ class LiveBlogUpdate:
             id=strawberry.ID(str(update.id)),
             body=update.body,
             created_at=update.created_at,
+            edited_at=update.edited_at,
+            pinned_at=update.pinned_at,
             author_id=update.author_id,
         )
 
@@ -62,6 +70,14 @@ class LiveBlogUpdateConnection:
     @strawberry.field(description="How many entries the blog holds, across all pages.")
     async def total_count(self, info: Info) -> int:
         return await info.context.loaders.live_update_count_by_article_id.load(self.article_id)
+
+    @strawberry.field(
+        description="The entries editors pinned, the most recently pinned first, whatever the "
+        "page; they also appear in their place in the list."
+    )
+    async def pinned(self, info: Info) -> list[LiveBlogUpdate]:
+        rows = await info.context.loaders.pinned_live_updates_by_article_id.load(self.article_id)
+        return [LiveBlogUpdate.from_entity(row) for row in rows]
 
     @strawberry.field(description="The entries of this page, for clients that skip the edges.")
     def nodes(self) -> list[LiveBlogUpdate]:

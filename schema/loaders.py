@@ -107,6 +107,7 @@ class Loaders:
     live_updates_by_key: DataLoader[LiveUpdatesKey, list[LiveBlogUpdate]] = field(init=False)
     live_update_count_by_article_id: DataLoader[int, int] = field(init=False)
     corrections_by_article_id: DataLoader[int, list[ArticleCorrection]] = field(init=False)
+    pinned_live_updates_by_article_id: DataLoader[int, list[LiveBlogUpdate]] = field(init=False)
     _category_tree: asyncio.Task[CategoryTree] | None = field(default=None, init=False)
     _categories_seen: dict[int, Category] = field(default_factory=dict, init=False)
     _covers_seen: dict[int, Media] = field(default_factory=dict, init=False)
@@ -155,6 +156,11 @@ class Loaders:
             lambda s, ids: correction_service.corrections_by_article_ids(
                 session=s, article_ids=ids
             ),
+            list,
+        )
+        self.pinned_live_updates_by_article_id = _loader(
+            sessions,
+            lambda s, ids: live_blog_service.pinned_updates(session=s, article_ids=ids),
             list,
         )
 

@@ -3,13 +3,19 @@
 import strawberry
 
 from schema.mutations.accounts import AccountMutations
+from schema.mutations.article_expiry import ArticleExpiryMutations
 from schema.mutations.articles import ArticleMutations
 from schema.mutations.authors import AuthorMutations
+from schema.mutations.bulk import BulkMutations
 from schema.mutations.corrections import CorrectionMutations
 from schema.mutations.home import HomeMutations
 from schema.mutations.live import LiveMutations
+from schema.mutations.live_blog_edits import LiveBlogEditMutations
 from schema.mutations.media import MediaMutations
+from schema.mutations.media_details import MediaDetailsMutations
 from schema.mutations.readers import ReaderMutations
+from schema.mutations.staff import StaffMutations
+from schema.mutations.tag_merge import TagMergeMutations
 from schema.mutations.taxonomy import TaxonomyMutations
 from schema.mutations.webhooks import WebhookMutations
 
@@ -22,14 +28,20 @@ from schema.mutations.webhooks import WebhookMutations
 )
 class Mutation(
     AccountMutations,
+    StaffMutations,
     ArticleMutations,
     AuthorMutations,
     CorrectionMutations,
     HomeMutations,
+    ArticleExpiryMutations,
+    BulkMutations,
     TaxonomyMutations,
+    TagMergeMutations,
     MediaMutations,
+    MediaDetailsMutations,
     ReaderMutations,
     LiveMutations,
     WebhookMutations,
+    LiveBlogEditMutations,
 ):
     pass

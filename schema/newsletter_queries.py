@@ -4,19 +4,22 @@ from datetime import date, datetime
 from typing import Annotated
 
 import strawberry
+from strawberry import relay
 
 from cms.models import NewsletterSubscriber as SubscriberEntity
 from cms.models import SubscriberStatus as SubscriberStatusEntity
 from cms.services import newsletter as newsletter_service
+from cms.services.articles import FeedKey
+from schema.article_feed import AfterArgument, FirstArgument
 from schema.context import Info
 from schema.enums import SubscriberStatus
-from schema.pagination import check_first
+from schema.pagination import check_first, decode_cursor, encode_cursor
 from schema.permissions import ADMINS
 
 
 @strawberry.type(description="A reader who asked for the daily digest (admins only).")
 class NewsletterSubscriber:
-    id: int = strawberry.field(description="The subscriber's number; pass as `afterId` to page.")
+    id: int = strawberry.field(description="The subscriber's number.")
     email: str = strawberry.field(description="The address, normalised.")
     locale: str = strawberry.field(description="The language of the mail they get.")
     status: SubscriberStatus = strawberry.field(description="PENDING, CONFIRMED, UNSUBSCRIBED.")
@@ -42,30 +45,60 @@ class NewsletterSubscriber:
         )
 
 
+@strawberry.type(description="A subscriber in a list, with the cursor to continue after it.")
+class NewsletterSubscriberEdge:
+    cursor: str = strawberry.field(description="Pass as `after` to get those after this one.")
+    node: NewsletterSubscriber = strawberry.field(description="The subscriber.")
+
+
+@strawberry.type(description="A page of newsletter subscribers, in the order they signed up.")
+class NewsletterSubscriberConnection:
+    edges: list[NewsletterSubscriberEdge] = strawberry.field(
+        description="The subscribers of this page."
+    )
+    page_info: relay.PageInfo = strawberry.field(description="Where this page sits in the list.")
+    status: strawberry.Private[SubscriberStatusEntity | None]
+
+    @strawberry.field(description="How many subscribers match, across all pages.")
+    async def total_count(self, info: Info) -> int:
+        async with info.context.sessions() as session:
+            return await newsletter_service.subscriber_count(session=session, status=self.status)
+
+
 @strawberry.type
 class NewsletterQueries:
     @strawberry.field(
-        description="Newsletter subscribers in the order they signed up (admins). The whole "
-        "list as CSV: `GET /newsletter/subscribers.csv`.",
+        description="Newsletter subscribers in the order they signed up (admins), in cursor "
+        "pages. The whole list as CSV: `GET /newsletter/subscribers.csv`.",
         permission_classes=[ADMINS],
     )
     async def newsletter_subscribers(
         self,
         info: Info,
-        first: Annotated[int, strawberry.argument(description="How many, at most 100.")] = 50,
-        after_id: Annotated[
-            int | None, strawberry.argument(description="Only subscribers after this `id`.")
-        ] = None,
+        first: FirstArgument = 20,
+        after: AfterArgument = None,
         status: Annotated[
             SubscriberStatus | None, strawberry.argument(description="Only this status.")
         ] = None,
-    ) -> list[NewsletterSubscriber]:
+    ) -> NewsletterSubscriberConnection:
         check_first(first, info.context.settings.page_size_max)
+        position = decode_cursor(after) if after is not None else None
+        wanted = SubscriberStatusEntity[status.name] if status else None
         async with info.context.sessions() as session:
-            rows = await newsletter_service.subscribers(
-                session=session,
-                first=first,
-                after_id=after_id,
-                status=SubscriberStatusEntity[status.name] if status else None,
+            rows, has_next = await newsletter_service.subscribers(
+                session=session, first=first, after=position, status=wanted
             )
-        return [NewsletterSubscriber.from_entity(row) for row in rows]
+        edges = [
+            NewsletterSubscriberEdge(
+                cursor=encode_cursor(FeedKey(row.created_at, row.id or 0)),
+                node=NewsletterSubscriber.from_entity(row),
+            )
+            for row in rows
+        ]
+        page_info = relay.PageInfo(
+            has_next_page=has_next,
+            has_previous_page=position is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        )
+        return NewsletterSubscriberConnection(edges=edges, page_info=page_info, status=wanted)

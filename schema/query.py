@@ -28,6 +28,7 @@ from schema.locale import checked_locale
 from schema.me import MeQuery
 from schema.media_queries import MediaQueries
 from schema.newsletter_queries import NewsletterQueries
+from schema.staff import StaffQueries
 from schema.webhooks import WebhookQueries
 
 
@@ -149,7 +150,7 @@ class PublicQueries:
 @strawberry.type(
     description="Everything that can be read. Frontends use the public fields, which show "
     "published content only; staff fields (`me`, `editorialArticles`, `auditLog`, `mediaLibrary`, "
-    "`newsletterSubscribers`, `webhookEndpoints`, `webhookDeliveries`) need a sign-in."
+    "`newsletterSubscribers`, `staff`, `webhookEndpoints`, `webhookDeliveries`) need a sign-in."
 )
 class Query(
     NodeQuery,
@@ -164,5 +165,6 @@ class Query(
     AuditLogQueries,
     WebhookQueries,
     MediaQueries,
+    StaffQueries,
 ):
     """The fields are those of the bases, in this order, which is the order of the SDL."""

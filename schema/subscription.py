@@ -16,6 +16,7 @@ from cms.models import ArticleStatus
 from cms.models import LiveStream as LiveStreamEntity
 from cms.models.columns import utcnow
 from cms.services import articles as article_service
+from cms.services import auth as auth_service
 from cms.services import live as live_service
 from cms.services import live_blog as live_blog_service
 from schema.article import Article
@@ -45,11 +46,25 @@ async def _published(info: Info, event: Event) -> ArticleEntity | None:
 
 
 async def _events(info: Info, *topics: Topic) -> AsyncGenerator[Event, None]:
-    """Events of `topics`, each with fresh loaders for the fields resolved on it."""
+    """Events of `topics`, each with fresh loaders for the fields resolved on it. A staff
+    subscription ends once its session does (signed out, deactivated, password changed) or its
+    role changes: it must not keep receiving what its viewer may no longer see."""
     async for event in info.context.events.subscribe():
         if event.topic in topics:
+            if not await _still_signed_in(info):
+                return
             info.context.fresh_loaders()
             yield event
+
+
+async def _still_signed_in(info: Info) -> bool:
+    """False once the subscriber's session ended or their role changed since they subscribed."""
+    user, token = info.context.viewer.user, info.context.token
+    if user is None or token is None:
+        return True
+    async with info.context.sessions() as session:
+        now = await auth_service.user_for_token(session=session, token=token)
+    return now is not None and now.role is user.role
 
 
 def _breaking_now(article: ArticleEntity) -> bool:
@@ -123,7 +138,10 @@ class Subscription(HomeSubscription):
             if current is not None:
                 yield LiveStream.from_entity(current)
 
-    @strawberry.subscription(description="Each new entry of a live blog, as it is posted.")
+    @strawberry.subscription(
+        description="Each new entry of a live blog as it is posted, and an entry again (same "
+        "`id`) when it is edited, pinned or unpinned; deletions come by `liveBlogUpdateDeleted`."
+    )
     async def live_blog_updated(
         self,
         info: Info,
@@ -143,3 +161,20 @@ class Subscription(HomeSubscription):
                 )
             if entry is not None:
                 yield LiveBlogUpdate.from_entity(entry)
+
+    @strawberry.subscription(
+        description="The `id` of each entry deleted from a live blog, so that a page drops it."
+    )
+    async def live_blog_update_deleted(
+        self,
+        info: Info,
+        article: Annotated[str, strawberry.argument(description="The live blog's `publicId`.")],
+    ) -> AsyncGenerator[strawberry.ID, None]:
+        found = await _visible(info, article)
+        if found is None or not found.is_live_blog:
+            raise bad_input(f"No live blog with public id {article!r}.")
+        async for event in _events(info, Topic.LIVE_BLOG_ENTRY_DELETED):
+            if event.article != article or event.update_id is None:
+                continue
+            if await _visible(info, article) is not None:
+                yield strawberry.ID(str(event.update_id))

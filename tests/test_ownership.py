@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from graphql import GraphQLInputObjectType, GraphQLSchema, get_named_type
+from graphql import GraphQLInputObjectType, GraphQLObjectType, GraphQLSchema, get_named_type
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select
@@ -133,7 +133,10 @@ def _variables(schema: GraphQLSchema, mutation: str, victim: Article) -> dict[st
     assert mutations is not None
     input_type = mutations.fields[mutation].args["input"].type
     values: dict[str, Any] = sample(input_type)
-    values["id"] = victim.public_id
+    if "ids" in values:
+        values["ids"] = [victim.public_id]
+    else:
+        values["id"] = victim.public_id
     overrides = {
         "version": victim.version,
         "publishAt": (datetime.now(UTC) + timedelta(days=1)).isoformat(),
@@ -174,13 +177,19 @@ async def test_an_author_cannot_touch_anothers_article_through_any_mutation(
 
     codes = {}
     for mutation in own_only:
+        field = schema.mutation_type.fields[mutation]  # type: ignore[union-attr]
+        payload = get_named_type(field.type)
+        bulk = isinstance(payload, GraphQLObjectType) and "results" in payload.fields
+        errors = "results { errors { code } }" if bulk else "errors { code }"
         document = (
-            f"mutation M($input: {schema.mutation_type.fields[mutation].args['input'].type}) "  # type: ignore[union-attr]
-            f"{{ {mutation}(input: $input) {{ errors {{ code }} }} }}"
+            f"mutation M($input: {field.args['input'].type}) "
+            f"{{ {mutation}(input: $input) {{ {errors} }} }}"
         )
         result = await gql(document, _variables(schema, mutation, victim), viewer=other)
         assert result.errors is None, (mutation, result.errors)
-        codes[mutation] = [error["code"] for error in result.data[mutation]["errors"]]
+        answer = result.data[mutation]
+        found = [e for r in answer["results"] for e in r["errors"]] if bulk else answer["errors"]
+        codes[mutation] = [error["code"] for error in found]
 
     assert set(own_only) == {
         "updateArticle",
@@ -190,6 +199,10 @@ async def test_an_author_cannot_touch_anothers_article_through_any_mutation(
         "unpublishArticle",
         "restoreArticleRevision",
         "createPreviewToken",
+        "setArticleExpiry",
+        "bulkPublishArticles",
+        "bulkScheduleArticles",
+        "bulkTagArticles",
     }
     assert codes == {mutation: ["FORBIDDEN"] for mutation in own_only}
     assert await _state(sessions, victim_id) == before

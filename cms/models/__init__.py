@@ -21,7 +21,7 @@ from cms.models.article import (  # noqa: E402
     Revision,
 )
 from cms.models.author import AuthorProfile  # noqa: E402
-from cms.models.category import Category, Tag  # noqa: E402
+from cms.models.category import Category, Tag, TagAlias  # noqa: E402
 from cms.models.enums import (  # noqa: E402
     ArticleStatus,
     DeliveryStatus,
@@ -76,6 +76,7 @@ __all__ = [
     "Role",
     "SubscriberStatus",
     "Tag",
+    "TagAlias",
     "User",
     "WebhookDelivery",
     "WebhookEndpoint",

@@ -22,6 +22,7 @@ class Article(SQLModel, table=True):
         Index("ix_article_category_feed", "category_id", "status", "published_at", "id"),
         Index("ix_article_featured_feed", "is_featured", "status", "published_at", "id"),
         Index("ix_article_scheduled", "status", "scheduled_at"),
+        Index("ix_article_expiring", "status", "expires_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -37,6 +38,7 @@ class Article(SQLModel, table=True):
     status: ArticleStatus = enum_field(ArticleStatus, default=ArticleStatus.DRAFT)
     published_at: datetime | None = timestamp_field(nullable=True, default=None)
     scheduled_at: datetime | None = timestamp_field(nullable=True, default=None)
+    expires_at: datetime | None = timestamp_field(nullable=True, default=None)
     created_at: datetime = timestamp_field(default_factory=utcnow)
     updated_at: datetime = timestamp_field(default_factory=utcnow)
     category_id: int | None = Field(default=None, foreign_key="category.id", ondelete="SET NULL")

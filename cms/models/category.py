@@ -26,3 +26,13 @@ class Tag(SQLModel, table=True):
     slug: str = Field(max_length=100, unique=True)
     names: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
     created_at: datetime = timestamp_field(default_factory=utcnow)
+
+
+class TagAlias(SQLModel, table=True):
+    """The slug of a tag merged into another, so that its old links lead to the one it joined."""
+
+    __tablename__ = "tag_alias"
+
+    slug: str = Field(max_length=100, primary_key=True)
+    tag_id: int = Field(foreign_key="tag.id", ondelete="CASCADE", index=True)
+    created_at: datetime = timestamp_field(default_factory=utcnow)

@@ -69,3 +69,5 @@ class LiveBlogUpdate(SQLModel, table=True):
     body: str = Field(sa_type=Text)
     created_at: datetime = timestamp_field(default_factory=utcnow)
     author_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    edited_at: datetime | None = timestamp_field(nullable=True, default=None)
+    pinned_at: datetime | None = timestamp_field(nullable=True, default=None)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from cms.models import Category, Tag
+from cms.models import Category, Tag, TagAlias
 
 
 @dataclass(slots=True)
@@ -66,7 +66,12 @@ async def category_tree(*, session: AsyncSession) -> CategoryTree:
 
 
 async def tag_by_slug(*, session: AsyncSession, slug: str) -> Tag | None:
-    return (await session.scalars(select(Tag).where(col(Tag.slug) == slug))).first()
+    """The tag with this slug, or the one a tag of this slug was merged into."""
+    found = (await session.scalars(select(Tag).where(col(Tag.slug) == slug))).first()
+    if found is not None:
+        return found
+    merged = select(Tag).join(TagAlias, col(TagAlias.tag_id) == col(Tag.id))
+    return (await session.scalars(merged.where(col(TagAlias.slug) == slug))).first()
 
 
 async def tags_by_ids(*, session: AsyncSession, ids: Sequence[int]) -> dict[int, Tag]:

@@ -76,7 +76,7 @@ class EditorialContext:
         return self.viewer.user
 
 
-async def _tag_slugs(session: AsyncSession, article_id: int) -> list[str]:
+async def tag_slugs(session: AsyncSession, article_id: int) -> list[str]:
     query = (
         select(Tag.slug)
         .join(ArticleTag, col(ArticleTag.tag_id) == col(Tag.id))
@@ -111,19 +111,32 @@ async def _corrections(session: AsyncSession, article_id: int) -> list[dict[str,
 async def revise(
     ec: EditorialContext, article: Article, action: str, *, changed: Sequence[str] = ()
 ) -> None:
-    """Store the saved state as a revision, with the fields that differ from the last one (and
-    those `changed` says the act changed), and the act in the audit log."""
+    """Store the saved state as a revision (with the fields `changed` says the act changed),
+    and the act in the audit log."""
+    await record_revision(ec.session, article, ec.user.id, changed=changed)
+    audit.record(ec.session, ec.viewer, action, "article", article.id, version=article.version)
+
+
+async def record_revision(
+    session: AsyncSession,
+    article: Article,
+    author_id: int | None,
+    *,
+    changed: Sequence[str] = (),
+) -> None:
+    """Store the whole saved state, with the fields that differ from the last revision; an
+    editor's save and the scheduler's publish alike (`author_id` None)."""
     assert article.id is not None
-    await ec.session.flush()
+    await session.flush()
     content = {name: getattr(article, name) for name in SNAPSHOT_FIELDS}
     content["status"] = article.status.value
-    content["tags"] = await _tag_slugs(ec.session, article.id)
-    content["authors"] = await _author_slugs(ec.session, article.id)
+    content["tags"] = await tag_slugs(session, article.id)
+    content["authors"] = await _author_slugs(session, article.id)
     # Absent until the first correction, so that older revisions do not differ by an empty list.
-    if corrections := await _corrections(ec.session, article.id):
+    if corrections := await _corrections(session, article.id):
         content["corrections"] = corrections
     last = select(Revision.content).where(col(Revision.article_id) == article.id)
-    before = (await ec.session.scalars(last.order_by(col(Revision.id).desc()).limit(1))).first()
+    before = (await session.scalars(last.order_by(col(Revision.id).desc()).limit(1))).first()
     differs = {
         k
         for k, v in content.items()
@@ -131,16 +144,15 @@ async def revise(
         and (before or v)
         and (before is None or k in before or k not in LATER_FIELDS)
     }
-    ec.session.add(
+    session.add(
         Revision(
             article_id=article.id,
             version=article.version,
-            author_id=ec.user.id,
+            author_id=author_id,
             changed_fields=sorted(differs | set(changed)),
             content=content,
         )
     )
-    audit.record(ec.session, ec.viewer, action, "article", article.id, version=article.version)
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,16 +48,7 @@ async def add_update(
         raise CmsError(
             "This article is not a live blog; run setArticleLiveBlog first.", field="article"
         )
-    html = prepare_body(
-        body,
-        body_format,
-        media_url_prefix=ec.settings.media_url_for(""),
-        embed_hosts=frozenset(ec.settings.embed_hosts),
-    )
-    if not html.strip():
-        raise CmsError("The update is empty.", field="body")
-    if len(html) > BODY_LIMIT:
-        raise CmsError(f"The update is longer than {BODY_LIMIT} characters.", field="body")
+    html = clean_body(ec, body, body_format)
     assert article.id is not None
     await profile_for_user(ec.session, ec.user, ec.settings.locales)  # the entry's signature
     update = LiveBlogUpdate(article_id=article.id, body=html, author_id=ec.user.id)
@@ -76,6 +67,39 @@ async def add_update(
     )
     await ec.session.commit()
     return update
+
+
+def clean_body(ec: EditorialContext, body: str, body_format: BodyFormat) -> str:
+    """An entry's body as stored: sanitised HTML, not empty, within the limit."""
+    html = prepare_body(
+        body,
+        body_format,
+        media_url_prefix=ec.settings.media_url_for(""),
+        embed_hosts=frozenset(ec.settings.embed_hosts),
+    )
+    if not html.strip():
+        raise CmsError("The update is empty.", field="body")
+    if len(html) > BODY_LIMIT:
+        raise CmsError(f"The update is longer than {BODY_LIMIT} characters.", field="body")
+    return html
+
+
+async def pinned_updates(
+    *, session: AsyncSession, article_ids: Sequence[int]
+) -> dict[int, list[LiveBlogUpdate]]:
+    """Each blog's pinned entries, the most recently pinned first."""
+    query = (
+        select(LiveBlogUpdate)
+        .where(
+            col(LiveBlogUpdate.article_id).in_(article_ids),
+            col(LiveBlogUpdate.pinned_at).is_not(None),
+        )
+        .order_by(col(LiveBlogUpdate.pinned_at).desc(), col(LiveBlogUpdate.id).desc())
+    )
+    grouped: dict[int, list[LiveBlogUpdate]] = defaultdict(list)
+    for update in await session.scalars(query):
+        grouped[update.article_id].append(update)
+    return grouped
 
 
 async def update_by_id(*, session: AsyncSession, update_id: int) -> LiveBlogUpdate | None:

@@ -11,12 +11,14 @@ import io
 from datetime import datetime
 
 from itsdangerous import BadData, URLSafeTimedSerializer
+from sqlalchemy import ColumnElement, and_, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from cms.errors import CmsError
 from cms.models import NewsletterSubscriber, SubscriberStatus
 from cms.models.columns import utcnow
+from cms.services.articles import FeedKey
 from cms.services.mail import Mail, MailError, mailer
 from cms.services.users import normalise_email
 from cms.settings import Settings
@@ -139,16 +141,33 @@ async def subscribers(
     *,
     session: AsyncSession,
     first: int,
-    after_id: int | None = None,
+    after: FeedKey | None = None,
     status: SubscriberStatus | None = None,
-) -> list[NewsletterSubscriber]:
-    """Subscribers in the order they signed up, paged by id."""
-    query = select(NewsletterSubscriber).order_by(col(NewsletterSubscriber.id)).limit(first)
-    if after_id is not None:
-        query = query.where(col(NewsletterSubscriber.id) > after_id)
-    if status is not None:
-        query = query.where(col(NewsletterSubscriber.status) == status)
-    return list((await session.scalars(query)).all())
+) -> tuple[list[NewsletterSubscriber], bool]:
+    """Subscribers in the order they signed up, in keyset pages on (created_at, id)."""
+    query = select(NewsletterSubscriber).where(*_status_is(status))
+    if after is not None:
+        query = query.where(
+            or_(
+                col(NewsletterSubscriber.created_at) > after.moment,
+                and_(
+                    col(NewsletterSubscriber.created_at) == after.moment,
+                    col(NewsletterSubscriber.id) > after.id,
+                ),
+            )
+        )
+    order = (col(NewsletterSubscriber.created_at), col(NewsletterSubscriber.id))
+    rows = list((await session.scalars(query.order_by(*order).limit(first + 1))).all())
+    return rows[:first], len(rows) > first
+
+
+async def subscriber_count(*, session: AsyncSession, status: SubscriberStatus | None) -> int:
+    query = select(func.count()).select_from(NewsletterSubscriber).where(*_status_is(status))
+    return int(await session.scalar(query) or 0)
+
+
+def _status_is(status: SubscriberStatus | None) -> list[ColumnElement[bool]]:
+    return [] if status is None else [col(NewsletterSubscriber.status) == status]
 
 
 def _when(moment: datetime | None) -> str:

@@ -49,6 +49,7 @@ from cms.models import (
     Category,
     Media,
     Tag,
+    TagAlias,
 )
 from cms.services.articles import ArticleFilter, FeedKey, feed_query, visible_articles
 from cms.services.categories import CategoryTree
@@ -69,6 +70,7 @@ ARTICLE_TAG: Table = ArticleTag.__table__  # type: ignore[attr-defined]
 SLUG_HISTORY: Table = ArticleSlugHistory.__table__  # type: ignore[attr-defined]
 ARTICLE_AUTHOR: Table = ArticleAuthor.__table__  # type: ignore[attr-defined]
 AUTHOR: Table = AuthorProfile.__table__  # type: ignore[attr-defined]
+TAG_ALIAS: Table = TagAlias.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,10 +358,18 @@ async def authors_of(reader: Reader, article_ids: Sequence[int]) -> dict[int, li
 
 
 _TAG_BY_SLUG = select(TAG).where(TAG.c.slug == bindparam("slug"))
+_TAG_BY_ALIAS = (
+    select(TAG)
+    .join(TAG_ALIAS, TAG_ALIAS.c.tag_id == TAG.c.id)
+    .where(TAG_ALIAS.c.slug == bindparam("slug"))
+)
 
 
 async def tag_by_slug(reader: Reader, slug: str) -> Record | None:
-    found = await reader.rows(_TAG_BY_SLUG, {"slug": slug})
+    """As `categories.tag_by_slug`: the tag, or the one a tag of this slug was merged into."""
+    found = await reader.rows(_TAG_BY_SLUG, {"slug": slug}) or await reader.rows(
+        _TAG_BY_ALIAS, {"slug": slug}
+    )
     return dict(zip([c.key for c in TAG.c], found[0], strict=True)) if found else None
 
 

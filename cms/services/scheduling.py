@@ -1,6 +1,7 @@
-"""Publishing what is due, expiring breaking flags and home page slots, and announcing programmes
-as they start; run by the app's background task and by `cms publish-due` for cron. Each of them
-fires its event after its commit, like an editor's mutation.
+"""Publishing what is due, archiving what is set to leave the site, expiring breaking flags and
+home page slots, and announcing programmes as they start; run by the app's background task and
+by `cms publish-due` for cron. Each of them fires its event after its commit, like an editor's
+mutation.
 
 Each due article is claimed with a conditional UPDATE (`WHERE status = 'SCHEDULED'`), so several
 workers running this at once publish it exactly once; after downtime, everything overdue is
@@ -17,12 +18,13 @@ from sqlmodel import col, select, update
 
 from cms import cache_tags, metrics
 from cms.after_commit import emit, invalidate
-from cms.models import Article, ArticleStatus, Revision
+from cms.models import Article, ArticleStatus
 from cms.models.columns import utcnow
 from cms.services import audit
+from cms.services import expiry as expiry_service
 from cms.services import home_page as home_page_service
 from cms.services import programme as programme_service
-from cms.services.editorial import mark_stale
+from cms.services.editorial import mark_stale, record_revision
 from cms.services.viewer import ANONYMOUS
 from cms.services.webhooks import outbox
 from cms.services.workflow import breaking_event, published_event
@@ -33,6 +35,7 @@ logger = logging.getLogger(__name__)
 @dataclass(slots=True)
 class SchedulerRun:
     published: list[str] = field(default_factory=list)
+    expired: list[str] = field(default_factory=list)
     breaking_expired: int = 0
     slots_announced: int = 0
     home_slots_emptied: int = 0
@@ -67,14 +70,7 @@ async def publish_due(*, session: AsyncSession, now: datetime | None = None) -> 
         await session.refresh(article)
         assert article.id is not None
         await mark_stale(session, article)
-        session.add(
-            Revision(
-                article_id=article.id,
-                version=article.version,
-                changed_fields=["status"],
-                content={"status": ArticleStatus.PUBLISHED.value, "by": "scheduler"},
-            )
-        )
+        await record_revision(session, article, author_id=None)
         audit.record(session, ANONYMOUS, "article.publish_scheduled", "article", article.id)
         emit(session, published_event(article))
         outbox.article_status_changed(session, article, ArticleStatus.SCHEDULED)
@@ -107,11 +103,13 @@ async def expire_breaking(*, session: AsyncSession, now: datetime | None = None)
 async def run_once(sessions: async_sessionmaker[AsyncSession]) -> SchedulerRun:
     async with sessions() as session:
         published = await publish_due(session=session)
+        left = await expiry_service.expire_due(session=session)
         expired = await expire_breaking(session=session)
         announced = await programme_service.announce_current_slots(session=session)
         emptied = await home_page_service.expire_home_slots(session=session)
     return SchedulerRun(
         published=published,
+        expired=left,
         breaking_expired=expired,
         slots_announced=announced,
         home_slots_emptied=emptied,
@@ -125,9 +123,10 @@ async def run_forever(sessions: async_sessionmaker[AsyncSession], interval: floa
             run = await run_once(sessions)
             if run != SchedulerRun():
                 logger.info(
-                    "scheduler: published %s, breaking expired %d, programmes started %d, "
-                    "home slots emptied %d",
+                    "scheduler: published %s, left the site %s, breaking expired %d, "
+                    "programmes started %d, home slots emptied %d",
                     run.published,
+                    run.expired,
                     run.breaking_expired,
                     run.slots_announced,
                     run.home_slots_emptied,

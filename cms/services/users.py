@@ -1,5 +1,7 @@
 """Staff accounts: creating them, and reading them for their public bylines."""
 
+from collections.abc import Sequence
+
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -43,3 +45,9 @@ async def create_user(
     audit.record(session, actor, "user.create", "user", user.id, role=role.value)
     await session.commit()
     return user
+
+
+async def users_by_ids(*, session: AsyncSession, ids: Sequence[int]) -> dict[int, User]:
+    """Accounts by id, active or not: bylines and history keep naming whoever wrote or acted."""
+    query = select(User).where(col(User.id).in_(ids))
+    return {user.id: user for user in await session.scalars(query) if user.id is not None}

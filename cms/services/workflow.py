@@ -58,15 +58,14 @@ async def _transition(
                 "Give the time with its offset, e.g. 2026-12-01T09:00:00+04:00.",
                 field="scheduled_at",
             )
-        if scheduled_at < utcnow() + SCHEDULE_MARGIN:
-            raise CmsError(
-                "The scheduled time is in the past; choose a later time.", field="scheduled_at"
-            )
+        check_lead_time(scheduled_at, "scheduled_at", "The scheduled time")
         values["scheduled_at"] = scheduled_at
     elif step is Transition.PUBLISH:
         values |= {"published_at": article.published_at or utcnow(), "scheduled_at": None}
     elif step is Transition.UNPUBLISH:
-        values["scheduled_at"] = None
+        values |= {"scheduled_at": None, "expires_at": None}
+    elif step is Transition.ARCHIVE:
+        values["expires_at"] = None
     await save(ec, article, values, article.version)
     await revise(ec, article, f"article.{step.name.lower()}")
     outbox.article_status_changed(ec.session, article, before)
@@ -74,6 +73,20 @@ async def _transition(
         emit(ec.session, published_event(article))
     await ec.session.commit()
     return article
+
+
+def check_lead_time(moment: datetime, field: str, what: str) -> None:
+    """`moment` must be far enough ahead for the scheduler to act on it in time."""
+    now = utcnow()
+    if moment <= now:
+        raise CmsError(f"{what} is in the past; choose a later time.", field=field)
+    if moment < now + SCHEDULE_MARGIN:
+        seconds = int(SCHEDULE_MARGIN.total_seconds())
+        raise CmsError(
+            f"{what} is less than {seconds} seconds from now, too soon for the scheduler; "
+            "choose a later time, or act now.",
+            field=field,
+        )
 
 
 def published_event(article: Article) -> Event:

@@ -23,6 +23,7 @@ from cms.models import (
 from cms.services.article_slugs import choose_slug, retire_slug, slug_taken
 from cms.services.articles import visible_articles
 from cms.services.authors import profile_for_user
+from cms.services.categories import tag_by_slug
 from cms.services.editorial import (
     SNAPSHOT_FIELDS,
     EditorialContext,
@@ -92,7 +93,7 @@ async def _tags(session: AsyncSession, names: Sequence[str], locale: str) -> lis
         slug = slugify(name)
         if not slug:
             raise CmsError(f"The tag {name!r} has no letters or digits.", field="tags")
-        tag = (await session.scalars(select(Tag).where(col(Tag.slug) == slug))).first()
+        tag = await tag_by_slug(session=session, slug=slug)  # or the tag it was merged into
         if tag is None:
             tag = Tag(slug=slug, names={locale: name})
             session.add(tag)

@@ -18,6 +18,7 @@ ARTICLE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "updatedAt": ("updated_at",),
     "createdAt": ("created_at",),
     "scheduledAt": ("scheduled_at",),
+    "expiresAt": ("expires_at",),
     "views": ("views",),
     "sourceName": ("source_name",),
     "sourceUrl": ("source_url",),

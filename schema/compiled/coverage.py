@@ -28,6 +28,7 @@ COMPILED: Mapping[str, frozenset[str]] = {
             "updatedAt",
             "createdAt",
             "scheduledAt",
+            "expiresAt",
             "views",
             "sourceName",
             "sourceUrl",
@@ -109,5 +110,6 @@ INTERPRETED: Mapping[str, str] = {
     "mediaLibrary": "staff only",
     "webhookEndpoints": "staff only",
     "webhookDeliveries": "staff only",
+    "staff": "staff only",
 }
 """`Query` fields left to the normal path, with the reason."""

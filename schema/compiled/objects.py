@@ -63,6 +63,7 @@ ARTICLE_SCALARS: Mapping[str, ArticleScalar] = {
     "updatedAt": lambda a, run: _iso(a["updated_at"]),
     "createdAt": lambda a, run: _iso(a["created_at"]),
     "scheduledAt": lambda a, run: _iso(a["scheduled_at"]),
+    "expiresAt": lambda a, run: _iso(a["expires_at"]),
     "views": lambda a, run: a["views"],
     "sourceName": lambda a, run: a["source_name"],
     "sourceUrl": lambda a, run: a["source_url"],

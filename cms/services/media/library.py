@@ -17,6 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select, update
 
+from cms import cache_tags
+from cms.after_commit import invalidate
 from cms.errors import CmsError, NotFound
 from cms.models import Media, MediaKind, WebhookTopic
 from cms.models.columns import utcnow
@@ -222,7 +224,11 @@ class MediaLibrary:
         async with self.sessions() as session:
             result = await session.execute(
                 update(Media)
-                .where(col(Media.id) == media_id)
+                .where(
+                    col(Media.id) == media_id,
+                    col(Media.focal_x) == media.focal_x,
+                    col(Media.focal_y) == media.focal_y,
+                )
                 .values(
                     renditions=[file.as_json(media.size_bytes) for file in files],
                     renditions_done_at=utcnow(),
@@ -231,8 +237,11 @@ class MediaLibrary:
             if result.rowcount == 1:  # type: ignore[attr-defined]
                 # The renditions (and so a `srcset`) exist now.
                 outbox.record(session, WebhookTopic.MEDIA_UPDATED, id=media_id, kind=media.kind)
+            invalidate(session, {cache_tags.media(media_id)})
             await session.commit()
-        if result.rowcount == 0:  # type: ignore[attr-defined]
+            updated: int = result.rowcount  # type: ignore[attr-defined]
+            gone = updated == 0 and await session.get(Media, media_id) is None
+        if gone:  # deleted meanwhile; a moved focal point instead waits for its own turn
             await self.storage.delete_prefix(rendition_prefix(media.storage_key))
 
     async def delete(self, media_id: int, viewer: Viewer) -> None:

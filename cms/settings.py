@@ -13,11 +13,11 @@ from datetime import time
 from functools import cached_property
 from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from cms.models.enums import MediaKind
 
@@ -40,6 +40,13 @@ class Settings(BaseSettings):
         default="sqlite+aiosqlite:///./cms.db",
         description="The database; `postgresql+asyncpg://user:password@host:5432/name` for "
         "PostgreSQL.",
+    )
+    database_replica_urls: Annotated[list[str], NoDecode] = Field(
+        default=[],
+        description="PostgreSQL streaming replicas anonymous queries read from, comma-separated "
+        "(`postgresql+asyncpg://…@replica-1:5432/newsroom,…`); writes, subscriptions and "
+        "signed-in callers use `CMS_DATABASE_URL`. A replica that has not replayed the "
+        "primary's latest commit, or does not answer, is skipped (see the deployment page).",
     )
     redis_url: str | None = Field(
         default=None,
@@ -344,6 +351,14 @@ class Settings(BaseSettings):
         """An empty `CMS_DIGEST_TIME` (or `off`) turns the automatic digest off."""
         return None if value in ("", "off") else value
 
+    @field_validator("database_replica_urls", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        """`a,b` from the environment; a list as it is."""
+        if isinstance(value, str):
+            return [url.strip() for url in value.split(",") if url.strip()]
+        return value
+
     @field_validator("password_reset_url")
     @classmethod
     def _reset_url_has_token(cls, value: str | None) -> str | None:
@@ -366,6 +381,14 @@ class Settings(BaseSettings):
             raise ValueError(f"default_locale {self.default_locale!r} is not in locales")
         if self.media_storage == "s3" and not self.s3_bucket:
             raise ValueError("CMS_MEDIA_STORAGE=s3 needs CMS_S3_BUCKET")
+        if self.database_replica_urls and not self.database_url.startswith("postgresql"):
+            raise ValueError("CMS_DATABASE_REPLICA_URLS needs a PostgreSQL CMS_DATABASE_URL")
+        for url in self.database_replica_urls:
+            if not url.startswith("postgresql+asyncpg://"):
+                raise ValueError(
+                    f"CMS_DATABASE_REPLICA_URLS: {url.split('@')[-1]!r} is not a "
+                    "postgresql+asyncpg:// URL"
+                )
         refusals = self.production_refusals()
         if refusals:
             raise ValueError("".join(["unsafe in production:", *(f"\n- {r}" for r in refusals)]))

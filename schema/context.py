@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from cms.cache_tags import CacheTag
 from cms.events import EventBus
+from cms.replicas import ReadRouter
 from cms.services.mail import Outbox
 from cms.services.media.library import MediaLibrary
 from cms.services.viewer import ANONYMOUS, Viewer
@@ -47,6 +48,8 @@ class Context:
     events: EventBus = field(default_factory=EventBus)
     connection_params: dict[str, object] | None = None
     request_id: str = field(default_factory=current_request_id)
+    reads: ReadRouter | None = None
+    """Where an anonymous query over HTTP reads, with read replicas (`cms.replicas`)."""
     _loaders: Loaders | None = field(default=None, init=False, repr=False)
 
     @property

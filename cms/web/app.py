@@ -24,6 +24,7 @@ from starlette.types import Scope
 
 from cms.db import create_engine, create_sessionmaker
 from cms.events import bus_for
+from cms.replicas import ReadRouter
 from cms.services import digest, persisted_queries, scheduling
 from cms.services.mail import Outbox
 from cms.services.media.library import MediaLibrary
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     events = bus_for(settings)
     sessions = create_sessionmaker(engine, events, invalidate=stale)
+    reads = ReadRouter(settings, engine, sessions) if settings.database_replica_urls else None
     media = MediaLibrary(settings, storage_for(settings), sessions)
     outbox = Outbox(settings)
     views = ViewCounter(
@@ -123,12 +125,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await purger.close()
         await events.stop()
         graphql.compiled.close()
+        if reads is not None:
+            await reads.close()
         await engine.dispose()
 
     async def authenticate(request: Request) -> Viewer:
         return await viewer_for(presented_token(request, settings), sessions)
 
-    graphql = GraphQLApp(settings, sessions, media, views, cache, events, outbox)
+    graphql = GraphQLApp(settings, sessions, media, views, cache, events, outbox, reads)
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
@@ -156,6 +160,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan, debug=settings.debug)
     app.state.settings = settings
     app.state.engine = engine
+    app.state.reads = reads
     app.state.sessions = sessions
     app.state.events = events
     app.state.media = media

@@ -64,7 +64,10 @@ class CompiledPath:
         if not isinstance(plan, Plan):
             return None
         try:
-            found = await self.queries.answer(plan, data.variables, self.engine, self.blocking)
+            engine = (
+                self.engine if context.reads is None else await context.reads.engine_for_reads()
+            )
+            found = await self.queries.answer(plan, data.variables, engine, self.blocking)
         except Exception:
             logger.exception("The compiled path failed; the normal path answers instead.")
             return None

@@ -27,6 +27,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
 from cms.events import EventBus
+from cms.replicas import ReadRouter
 from cms.services.mail import Outbox
 from cms.services.media.library import MediaLibrary
 from cms.services.persisted_queries import PersistedQueryStore
@@ -58,6 +59,7 @@ class GraphQLApp(GraphQLRequestBody, GraphQLResponses, PersistedQueries, CacheMa
         cache: ResponseStore,
         events: EventBus,
         outbox: Outbox | None = None,
+        reads: ReadRouter | None = None,
     ) -> None:
         super().__init__(
             build_schema(settings),
@@ -76,6 +78,7 @@ class GraphQLApp(GraphQLRequestBody, GraphQLResponses, PersistedQueries, CacheMa
         self.cache = cache
         self.events = events
         self.outbox = outbox or Outbox(settings)
+        self.reads = reads
         self.persisted = PersistedQueryStore(settings.automatic_persisted_queries)
         self.compiled = CompiledPath(self.schema, settings, sessions.kw["bind"])
 
@@ -168,4 +171,5 @@ class GraphQLApp(GraphQLRequestBody, GraphQLResponses, PersistedQueries, CacheMa
             views=self.views,
             events=self.events,
             outbox=self.outbox,
+            reads=self.reads,
         )

@@ -11,6 +11,11 @@ from schema import build_schema
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema" / "schema.graphql"
 
 
+WORKER_HEALTHCHECK_SECONDS = 30
+"""How long uvicorn's supervisor waits for a worker to answer its ping before replacing it; its
+default of 5 s kills workers still importing the app on a busy machine, again and again."""
+
+
 def run_server(*, host: str, port: int, workers: int, access_log: bool) -> None:
     """uvicorn with uvloop and httptools, building one app per worker from the environment."""
     uvicorn.run(
@@ -23,6 +28,7 @@ def run_server(*, host: str, port: int, workers: int, access_log: bool) -> None:
         http="httptools",
         log_level="info",
         access_log=access_log,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
 
 

@@ -1,8 +1,12 @@
 """Read replicas against a real streaming replica: anonymous queries read from it, writes and staff
 from the primary, and a replica that lags (replay paused) or is down never serves a stale page."""
 
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
 
 import asyncpg  # type: ignore[import-untyped]
 import httpx
@@ -168,3 +172,29 @@ async def test_a_replica_that_is_down_is_skipped(
         titles = await _titles(client)
 
     assert titles == ["Tbilisi marathon"]
+
+
+def test_cms_check_connect_refuses_a_replica_url_that_names_the_primary(
+    replicated: ReplicatedPair, tmp_path: Path
+) -> None:
+    outside = {name: value for name, value in os.environ.items() if not name.startswith("CMS_")}
+    env = outside | {
+        "CMS_DATABASE_URL": replicated.primary_url,
+        "CMS_DATABASE_REPLICA_URLS": f"{replicated.primary_url},{replicated.replica_url}",
+    }
+
+    checked = subprocess.run(
+        [sys.executable, "-m", "cms.cli", "check", "--connect"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert checked.returncode == 1
+    assert checked.stderr == (
+        f"Not ready: replica {replicated.primary_url} is a primary, not a standby.\n"
+    )
+    assert f"Reached replica {replicated.replica_url}." in checked.stdout

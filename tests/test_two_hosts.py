@@ -154,7 +154,7 @@ def hosts(
     store.client.create_bucket(Bucket=store.bucket)
     root = tmp_path_factory.mktemp("hosts")
     try:
-        for step in (("check",), ("migrate",)):
+        for step in (("check", "--connect"), ("migrate",)):
             done = _cms(*step, env=env, cwd=root)
             assert done.returncode == 0, done.stderr
         with host(env, root / "a") as a, host(env, root / "b") as b:
@@ -188,12 +188,20 @@ async def _titles(client: httpx.AsyncClient, url: str) -> tuple[list[str], str]:
     return titles, response.headers.get("x-cache", "")
 
 
-async def test_the_recipe_passes_cms_check(hosts: Hosts, tmp_path: Path) -> None:
-    checked = _cms("check", env=hosts.env, cwd=tmp_path)
+async def test_the_recipe_passes_cms_check_and_reaches_every_server(
+    hosts: Hosts, tmp_path: Path
+) -> None:
+    checked = _cms("check", "--connect", env=hosts.env, cwd=tmp_path)
 
     assert checked.returncode == 0, checked.stderr
-    assert "fit for production" in checked.stdout
     assert checked.stderr == ""
+    assert checked.stdout.splitlines() == [
+        f"Reached database postgresql+asyncpg://postgres@127.0.0.1:{hosts.pair.primary_port}/newsroom.",
+        f"Reached replica postgresql+asyncpg://postgres@127.0.0.1:{hosts.pair.replica_port}/newsroom.",
+        "Reached Redis.",
+        "Reached bucket newsroom-media.",
+        "The settings are fit for production.",
+    ]
 
 
 async def test_a_publish_on_one_host_is_fresh_on_the_other_at_once(hosts: Hosts) -> None:

@@ -43,7 +43,8 @@ class Settings(BaseSettings):
     )
     database_replica_urls: Annotated[list[str], NoDecode] = Field(
         default=[],
-        description="PostgreSQL streaming replicas anonymous queries read from, comma-separated "
+        description="PostgreSQL streaming replicas anonymous queries and feeds read from, "
+        "comma-separated "
         "(`postgresql+asyncpg://…@replica-1:5432/newsroom,…`); writes, subscriptions and "
         "signed-in callers use `CMS_DATABASE_URL`. A replica that has not replayed the "
         "primary's latest commit, or does not answer, is skipped (see the deployment page).",

@@ -109,6 +109,23 @@ async def test_an_anonymous_query_reads_from_the_replica(
     assert not any("FROM article" in statement for statement in on_primary.statements)
 
 
+async def test_feeds_read_from_the_replica(
+    replicated: ReplicatedPair, primary: async_sessionmaker[AsyncSession]
+) -> None:
+    async with primary() as session:
+        await make_article(session, title="Harvest festival in Kakheti")
+        await session.commit()
+    await until(lambda: caught_up(replicated), what="the replica catching up")
+
+    async with app_for(_settings(replicated)) as (client, main, replica):
+        with counted(main) as on_primary, counted(replica) as on_replica:
+            feed = await client.get("/feeds/en.xml")
+
+    assert "Harvest festival in Kakheti" in feed.text
+    assert any("FROM article" in statement for statement in on_replica.statements)
+    assert not any("FROM article" in statement for statement in on_primary.statements)
+
+
 async def test_staff_and_mutations_use_the_primary(
     replicated: ReplicatedPair, primary: async_sessionmaker[AsyncSession]
 ) -> None:

@@ -139,7 +139,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz),
         *view_endpoints.routes(views),
         *newsletter_endpoints.routes(settings, sessions, authenticate),
-        *feed_endpoints.routes(settings, sessions),
+        *feed_endpoints.routes(settings, sessions, reads),
     ]
     if settings.media_storage == "local":
         settings.media_root.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic.fields import FieldInfo
+from pydantic_settings import NoDecode
 
 from cms.settings import Settings
 
@@ -72,12 +73,13 @@ def _env_value(value: Any) -> str:
 
 
 def _row(name: str, field: FieldInfo) -> str:
-    cells = [
-        f"`CMS_{name.upper()}`",
-        _type_name(field.annotation),
-        _env_value(field.get_default(call_default_factory=True)),
-        field.description or "",
-    ]
+    kind = _type_name(field.annotation)
+    default = _env_value(field.get_default(call_default_factory=True))
+    if any(mark is NoDecode or isinstance(mark, NoDecode) for mark in field.metadata):
+        # Read as `a,b` rather than JSON (see the field's validator).
+        kind = kind.replace("JSON list", "comma-separated list")
+        default = "*empty*" if default == "`[]`" else default
+    cells = [f"`CMS_{name.upper()}`", kind, default, field.description or ""]
     return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
 

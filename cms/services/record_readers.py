@@ -221,8 +221,8 @@ class RecordReaders:
         self._sqlite: _SqliteReader | None = None
 
     @asynccontextmanager
-    async def reading(self) -> AsyncIterator[Reader]:
-        """A reader for the block."""
+    async def reading(self, engine: AsyncEngine | None = None) -> AsyncIterator[Reader]:
+        """A reader for the block; on PostgreSQL, on `engine` when given (a read replica)."""
         if self.blocking is not None:
             if self._sqlite is None:
                 # A StaticPool holds one connection for the engine's life: kept, not checked out.
@@ -230,6 +230,6 @@ class RecordReaders:
                 self._sqlite = _SqliteReader(fairy.driver_connection, self.statements)
             yield self._sqlite
             return
-        async with self.engine.connect() as connection:
+        async with (engine or self.engine).connect() as connection:
             raw = await connection.get_raw_connection()
             yield _AsyncpgReader(raw.driver_connection, self.statements)

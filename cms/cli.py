@@ -1,4 +1,4 @@
-"""The `cms` command: check, serve, migrate, seed, backup, restore, export-schema,
+"""The `cms` command: check (and reach), serve, migrate, seed, backup, restore, export-schema,
 export-settings-doc, users, queries, digest."""
 
 import asyncio
@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from cms import configuration_doc
+from cms import configuration_doc, connectivity
 from cms.backup import BackupError, create_backup, restore_backup
 from cms.db import create_engine, create_sessionmaker
 from cms.errors import CmsError
@@ -50,10 +50,26 @@ def _checked_settings() -> Settings:
 
 
 @app.command()
-def check() -> None:
+def check(
+    connect: Annotated[
+        bool,
+        typer.Option(
+            help="Also connect to the database, each replica (which must be a standby), Redis "
+            "and the media bucket; exits 1 naming each that does not answer."
+        ),
+    ] = False,
+) -> None:
     """Check the settings (`CMS_*` and `.env`) before a start; exits 1 when they are unsafe in
     production: a default or short secret, debug output, SQL echo, and the like."""
     settings = _checked_settings()
+    if connect:
+        found = asyncio.run(connectivity.reach(settings))
+        for reached in found.reached:
+            typer.echo(f"Reached {reached}.")
+        for problem in found.problems:
+            typer.echo(f"Not ready: {problem}.", err=True)
+        if found.problems:
+            raise typer.Exit(1)
     if settings.env == "production":
         typer.echo("The settings are fit for production.")
         if settings.staff_only_schema:

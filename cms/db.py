@@ -47,15 +47,21 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
-    """The engine. A failed statement's error (and its log line) carries no bound values, which
-    may be password hashes or addresses, unless `CMS_SQL_ECHO` asks to see them."""
+    """The engine of the primary database (`CMS_DATABASE_URL`)."""
+    return create_engine_for(settings, settings.database_url)
+
+
+def create_engine_for(settings: Settings, url: str) -> AsyncEngine:
+    """An engine on `url` (the primary or a replica). A failed statement's error (and its log
+    line) carries no bound values, which may be password hashes or addresses, unless
+    `CMS_SQL_ECHO` asks to see them."""
     options: dict[str, Any] = {
         "echo": settings.sql_echo,
         "hide_parameters": not settings.sql_echo,
         "pool_size": 20,
         "max_overflow": 20,
     }
-    if is_sqlite(settings.database_url):
+    if is_sqlite(url):
         # Each SQLite connection is a thread with its own page cache (2 MB) that takes the
         # interpreter lock to hand its rows over: a few are as fast as forty, and keep a
         # worker's memory small under load.
@@ -64,8 +70,8 @@ def create_engine(settings: Settings) -> AsyncEngine:
         options["pool_pre_ping"] = True
     if settings.db_pool_size is not None:
         options |= {"pool_size": settings.db_pool_size, "max_overflow": settings.db_pool_size}
-    engine = create_async_engine(settings.database_url, **options)
-    if is_sqlite(settings.database_url):
+    engine = create_async_engine(url, **options)
+    if is_sqlite(url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     event.listen(engine.sync_engine.pool, "checkout", _checked_out)
     event.listen(engine.sync_engine.pool, "checkin", _checked_in)

@@ -43,6 +43,14 @@ class Settings(BaseSettings):
         description="The database; `postgresql+asyncpg://user:password@host:5432/name` for "
         "PostgreSQL.",
     )
+    database_replica_urls: Annotated[list[str], NoDecode] = Field(
+        default=[],
+        description="PostgreSQL streaming replicas anonymous queries and feeds read from, "
+        "comma-separated "
+        "(`postgresql+asyncpg://…@replica-1:5432/newsroom,…`); writes, subscriptions and "
+        "signed-in callers use `CMS_DATABASE_URL`. A replica that has not replayed the "
+        "primary's latest commit, or does not answer, is skipped (see the deployment page).",
+    )
     redis_url: str | None = Field(
         default=None,
         description="Redis, for state shared by several workers: the response cache, and "
@@ -455,7 +463,7 @@ class Settings(BaseSettings):
         default="60/minute", description="View beacons (`POST /views/…`) per client address."
     )
 
-    @field_validator("cors_origins", "trusted_proxies", mode="before")
+    @field_validator("cors_origins", "trusted_proxies", "database_replica_urls", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         """`a, b` in the environment; a list when built in code."""
@@ -516,6 +524,14 @@ class Settings(BaseSettings):
             raise ValueError(f"default_locale {self.default_locale!r} is not in locales")
         if self.media_storage == "s3" and not self.s3_bucket:
             raise ValueError("CMS_MEDIA_STORAGE=s3 needs CMS_S3_BUCKET")
+        if self.database_replica_urls and not self.database_url.startswith("postgresql"):
+            raise ValueError("CMS_DATABASE_REPLICA_URLS needs a PostgreSQL CMS_DATABASE_URL")
+        for url in self.database_replica_urls:
+            if not url.startswith("postgresql+asyncpg://"):
+                raise ValueError(
+                    f"CMS_DATABASE_REPLICA_URLS: {url.split('@')[-1]!r} is not a "
+                    "postgresql+asyncpg:// URL"
+                )
         refusals = self.production_refusals()
         if refusals:
             raise ValueError("".join(["unsafe in production:", *(f"\n- {r}" for r in refusals)]))

@@ -1,7 +1,7 @@
 """The GraphQL API: types, queries and the per-request context, built on the services in `cms/`."""
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import strawberry
 from graphql import GraphQLError
@@ -95,12 +95,34 @@ class SharesQueriesOnly(SchemaExtension):
         yield
 
 
+class ReadsFromReplica(SchemaExtension):
+    """An anonymous query over HTTP reads from a fresh replica (`cms.replicas`); a mutation,
+    a subscription, a WebSocket and a signed-in caller keep the primary."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        execution = self.execution_context
+        context = execution.context
+        if (
+            isinstance(context, Context)
+            and context.reads is not None
+            and context.response is not None
+            and context.viewer.user is None
+            and context.token is None
+            and execution.operation_type is OperationType.QUERY
+        ):
+            context.sessions = await context.reads.sessions_for_reads()
+            context.fresh_loaders()
+        yield
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         *limit_extensions(Limits.from_settings(settings), DOCUMENT_CACHE_SIZE),
         RefuseNulCharacters,
         SharesQueriesOnly,
     ]
+    if settings.database_replica_urls:
+        extensions.append(ReadsFromReplica)
     if settings.staff_only_schema:
         extensions.append(StaffOnlySchema)
     elif not settings.introspection_enabled:

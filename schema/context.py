@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from cms.cache_tags import CacheTag
 from cms.events import EventBus
+from cms.replicas import ReadRouter
 from cms.services.mail import Outbox
 from cms.services.media.library import MediaLibrary
 from cms.services.viewer import ANONYMOUS, Viewer
@@ -56,6 +57,8 @@ class Context:
     request_id: str = field(default_factory=current_request_id)
     forwarded_for: str | None = None
     """The client's address as a trusted proxy named it (`CMS_TRUSTED_PROXIES`), if it did."""
+    reads: ReadRouter | None = None
+    """Where an anonymous query over HTTP reads, with read replicas (`cms.replicas`)."""
     _loaders: Loaders | None = field(default=None, init=False, repr=False)
 
     @property

@@ -33,6 +33,7 @@ from cms.web.app import create_app
 from schema import build_schema
 from schema.context import Context
 from tests.mailroom import Inbox, free_port
+from tests.replication import ReplicatedPair, postgres_binaries, replicated_pair
 
 POSTGRES_ADMIN_URL = os.environ.get("CMS_TEST_POSTGRES_URL")
 for _budget in ("ANONYMOUS", "STAFF", "CACHED", "VIEWS"):
@@ -225,6 +226,21 @@ def s3_endpoint() -> Iterator[str]:
     server.start()
     yield f"http://127.0.0.1:{port}"
     server.stop()
+
+
+@pytest.fixture(scope="session")
+async def replicated() -> AsyncIterator[ReplicatedPair]:
+    """A migrated PostgreSQL primary and its streaming replica (`tests/replication.py`)."""
+    if POSTGRES_ADMIN_URL is None:
+        pytest.skip("PostgreSQL tests are off: set CMS_TEST_POSTGRES_URL (CI does)")
+    bin_dir = postgres_binaries()
+    if bin_dir is None:
+        pytest.skip("No PostgreSQL server binaries (initdb, pg_basebackup) on this machine")
+    with replicated_pair(bin_dir) as pair:
+        engine = create_engine(Settings(_env_file=None, database_url=pair.primary_url))
+        await upgrade(engine)
+        await engine.dispose()
+        yield pair
 
 
 @pytest.fixture(params=["local", "s3"])

@@ -155,3 +155,29 @@ def test_links_are_absolute_on_the_site_and_the_api(monkeypatch: pytest.MonkeyPa
     )
     assert settings.public_api_url == "https://news.example"
     assert behind_api.public_api_url == "https://cms.news.example"
+
+
+def test_replica_urls_are_read_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CMS_DATABASE_URL", "postgresql+asyncpg://cms@primary/newsroom")
+    monkeypatch.setenv(
+        "CMS_DATABASE_REPLICA_URLS",
+        "postgresql+asyncpg://cms@replica-1/newsroom, postgresql+asyncpg://cms@replica-2/newsroom",
+    )
+
+    settings = Settings(_env_file=None)
+
+    assert settings.database_replica_urls == [
+        "postgresql+asyncpg://cms@replica-1/newsroom",
+        "postgresql+asyncpg://cms@replica-2/newsroom",
+    ]
+
+
+def test_replicas_need_postgresql_on_both_sides() -> None:
+    with pytest.raises(ValidationError, match="needs a PostgreSQL CMS_DATABASE_URL"):
+        Settings(_env_file=None, database_replica_urls=["postgresql+asyncpg://cms@r/newsroom"])
+    with pytest.raises(ValidationError, match="is not a postgresql\\+asyncpg:// URL"):
+        Settings(
+            _env_file=None,
+            database_url="postgresql+asyncpg://cms@primary/newsroom",
+            database_replica_urls=["mysql://cms:secret@replica/newsroom"],
+        )

@@ -139,12 +139,11 @@ class _Shape:
 
 
 class Statements:
-    """Prepared statements by the statement object, for one engine. The public read path
+    """Prepared statements by the statement object, for one dialect. The public read path
     builds each statement shape once (`functools.lru_cache`), so the object is its key."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.dialect = engine.dialect
-        self.engine = engine
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
         self._prepared: dict[int, tuple[Executable, Prepared]] = {}
 
     def __getitem__(self, statement: Executable) -> Prepared:
@@ -154,11 +153,12 @@ class Statements:
             self._prepared[id(statement)] = found
         return found[1]
 
-    def announce(self, sql: str, parameters: Sequence[Any]) -> None:
-        """Tells the engine's `before_cursor_execute` listeners, when there are any."""
-        listeners = self.engine.dispatch.before_cursor_execute
-        if listeners:
-            listeners(None, None, sql, parameters, None, False)
+
+def _announce(engine: Engine, sql: str, parameters: Sequence[Any]) -> None:
+    """Tells the engine's `before_cursor_execute` listeners, when there are any."""
+    listeners = engine.dispatch.before_cursor_execute
+    if listeners:
+        listeners(None, None, sql, parameters, None, False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +166,8 @@ class _SqliteReader:
     connection: Any
     """The `sqlite3.Connection` itself."""
     statements: Statements
+    engine: Engine
+    """The engine the connection belongs to, whose listeners hear each statement."""
 
     @property
     def dialect(self) -> str:
@@ -176,7 +178,7 @@ class _SqliteReader:
     ) -> Sequence[Row]:
         prepared = self.statements[statement]
         sql, parameters = prepared.bound(values)
-        self.statements.announce(sql, parameters)
+        _announce(self.engine, sql, parameters)
         cursor = self.connection.execute(sql, parameters)
         processors = prepared.results or prepared.result_processors(
             [None] * len(cursor.description)
@@ -189,6 +191,8 @@ class _AsyncpgReader:
     connection: Any
     """The `asyncpg.Connection` itself."""
     statements: Statements
+    engine: Engine
+    """The engine the connection belongs to, whose listeners hear each statement."""
 
     @property
     def dialect(self) -> str:
@@ -199,7 +203,7 @@ class _AsyncpgReader:
     ) -> Sequence[Row]:
         prepared = self.statements[statement]
         sql, parameters = prepared.bound(values)
-        self.statements.announce(sql, parameters)
+        _announce(self.engine, sql, parameters)
         processors = prepared.results
         if processors is None:
             described = await self.connection.prepare(sql)
@@ -217,19 +221,22 @@ class RecordReaders:
     def __init__(self, engine: AsyncEngine, blocking: Engine | None) -> None:
         self.engine = engine
         self.blocking = blocking
-        self.statements = Statements(blocking if blocking is not None else engine.sync_engine)
+        self.statements = Statements((blocking or engine.sync_engine).dialect)
         self._sqlite: _SqliteReader | None = None
 
     @asynccontextmanager
-    async def reading(self) -> AsyncIterator[Reader]:
-        """A reader for the block."""
+    async def reading(self, engine: AsyncEngine | None = None) -> AsyncIterator[Reader]:
+        """A reader for the block; on PostgreSQL, on `engine` when given (a read replica)."""
         if self.blocking is not None:
             if self._sqlite is None:
                 # A StaticPool holds one connection for the engine's life: kept, not checked out.
                 fairy = self.blocking.raw_connection()
-                self._sqlite = _SqliteReader(fairy.driver_connection, self.statements)
+                self._sqlite = _SqliteReader(
+                    fairy.driver_connection, self.statements, self.blocking
+                )
             yield self._sqlite
             return
-        async with self.engine.connect() as connection:
+        engine = engine or self.engine
+        async with engine.connect() as connection:
             raw = await connection.get_raw_connection()
-            yield _AsyncpgReader(raw.driver_connection, self.statements)
+            yield _AsyncpgReader(raw.driver_connection, self.statements, engine.sync_engine)

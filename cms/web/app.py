@@ -25,6 +25,7 @@ from starlette.types import Scope
 
 from cms.db import create_engine, create_sessionmaker
 from cms.events import bus_for
+from cms.replicas import ReadRouter
 from cms.services import digest, persisted_queries, scheduling
 from cms.services.mail import Outbox
 from cms.services.media.library import MediaLibrary
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     events = bus_for(settings)
     sessions = create_sessionmaker(engine, events, invalidate=stale)
+    reads = ReadRouter(settings, engine, sessions) if settings.database_replica_urls else None
     media = MediaLibrary(settings, storage_for(settings), sessions)
     outbox = Outbox(settings)
     webhooks = WebhookSender(sessions, settings)
@@ -138,6 +140,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await purger.close()
         await events.stop()
         graphql.compiled.close()
+        if reads is not None:
+            await reads.close()
         await engine.dispose()
 
     async def authenticate(request: Request) -> Viewer:
@@ -151,7 +155,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     if console is not None and not console.assets.installed:
         logger.warning("The console's scripts are not installed; run `make console-assets`.")
     graphql = GraphQLApp(
-        settings, sessions, media, views, cache, events, outbox, console, limiter, clients
+        settings, sessions, media, views, cache, events, outbox, console, limiter, clients, reads
     )
     routes = [
         *(console.routes() if console is not None else []),
@@ -161,7 +165,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *metrics_endpoints.routes(settings.metrics_token),
         *view_endpoints.routes(views, limiter, clients),
         *newsletter_endpoints.routes(settings, sessions, authenticate),
-        *feed_endpoints.routes(settings, sessions),
+        *feed_endpoints.routes(settings, sessions, reads),
     ]
     if settings.media_storage == "local":
         settings.media_root.mkdir(parents=True, exist_ok=True)
@@ -195,6 +199,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan, debug=settings.debug)
     app.state.settings = settings
     app.state.engine = engine
+    app.state.reads = reads
     app.state.sessions = sessions
     app.state.events = events
     app.state.media = media

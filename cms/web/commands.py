@@ -16,6 +16,11 @@ SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema" / "schema.graphql"
 MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
 
+WORKER_HEALTHCHECK_SECONDS = 30
+"""How long uvicorn's supervisor waits for a worker to answer its ping before replacing it; its
+default of 5 s kills workers still importing the app on a busy machine, again and again."""
+
+
 WILDCARD_HOSTS = {"", "0.0.0.0", "::"}
 
 
@@ -63,6 +68,7 @@ def run_server(*, host: str, port: int, workers: int, access_log: bool, settings
         log_config=logging_config(settings, access_log=access_log),
         log_level=settings.log_level.lower(),
         access_log=False,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
 
 

@@ -65,7 +65,8 @@ class CompiledPath:
         if not isinstance(plan, Plan):
             return None
         try:
-            found = await self.queries.answer(plan, data.variables, self.readers)
+            engine = None if context.reads is None else await context.reads.engine_for_reads()
+            found = await self.queries.answer(plan, data.variables, self.readers, engine)
         except Exception:
             logger.exception("The compiled path failed; the normal path answers instead.")
             return None

@@ -30,6 +30,7 @@ from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
 from cms import metrics
 from cms.events import EventBus
+from cms.replicas import ReadRouter
 from cms.services.mail import Outbox
 from cms.services.media.library import MediaLibrary
 from cms.services.persisted_queries import PersistedQueryStore
@@ -68,6 +69,7 @@ class GraphQLApp(CompiledRequests, SocketSignIn):
         console: ConsolePage | None = None,
         limiter: RateLimiter | None = None,
         clients: ClientAddresses | None = None,
+        reads: ReadRouter | None = None,
     ) -> None:
         super().__init__(
             build_schema(settings),
@@ -88,6 +90,7 @@ class GraphQLApp(CompiledRequests, SocketSignIn):
         self.outbox = outbox or Outbox(settings)
         self.limiter = limiter or RateLimiter(settings)
         self.clients = clients or ClientAddresses(settings.trusted_proxies)
+        self.reads = reads
         self.persisted = PersistedQueryStore(settings.automatic_persisted_queries)
         self.compiled = CompiledPath(self.schema, settings, sessions.kw["bind"])
         self.console = console
@@ -208,4 +211,5 @@ class GraphQLApp(CompiledRequests, SocketSignIn):
             events=self.events,
             outbox=self.outbox,
             forwarded_for=self.clients(request.scope),
+            reads=self.reads,
         )

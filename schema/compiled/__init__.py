@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 from graphql import GraphQLError, GraphQLSchema
 from graphql.execution.values import VariableValues, get_variable_values
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cms.cache_tags import CacheTag
 from cms.services.record_readers import RecordReaders
@@ -81,8 +82,10 @@ class CompiledQueries:
         plan: Plan,
         variables: Mapping[str, Any] | None,
         readers: RecordReaders,
+        engine: AsyncEngine | None = None,
     ) -> Answer | None:
-        """The response's data and cache tags, or None where the normal path must answer."""
+        """The response's data and cache tags, or None where the normal path must answer;
+        read on `engine` when given (a read replica), else where `readers` read."""
         inputs = self._inputs(plan, variables)
         if inputs is None or inputs.variables is None:
             return None
@@ -93,7 +96,7 @@ class CompiledQueries:
             limit = (
                 asyncio.timeout(self.limits.seconds) if readers.blocking is None else nullcontext()
             )
-            async with limit, readers.reading() as reader:
+            async with limit, readers.reading(engine) as reader:
                 run = Run(
                     reader,
                     self.settings,

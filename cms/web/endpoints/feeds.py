@@ -1,7 +1,8 @@
 """`/feeds/{locale}.xml`, `/feeds/{locale}/{category}.xml`, `/feeds/{locale}/authors/{author}.xml`,
 `/sitemap.xml`, `/news-sitemap.xml`.
 
-Cacheable for five minutes: a CDN absorbs feed readers and crawlers.
+Cacheable for five minutes: a CDN absorbs feed readers and crawlers. Every reader is anonymous,
+so with read replicas they read from a fresh one (`cms.replicas`).
 """
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -9,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from cms.replicas import ReadRouter
 from cms.services import feeds as feed_service
 from cms.settings import Settings
 
@@ -19,14 +21,21 @@ def _xml(body: bytes, media_type: str = "application/xml") -> Response:
     return Response(body, media_type=f"{media_type}; charset=utf-8", headers=CACHE)
 
 
-def routes(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> list[Route]:
+def routes(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    reads: ReadRouter | None = None,
+) -> list[Route]:
+    async def reading() -> async_sessionmaker[AsyncSession]:
+        return sessions if reads is None else await reads.sessions_for_reads()
+
     async def rss(request: Request) -> Response:
         locale = request.path_params["locale"]
         slug = request.path_params.get("category")
         author = request.path_params.get("author")
         if locale not in settings.locales:
             return PlainTextResponse(f"No feed for locale {locale!r}.", status_code=404)
-        async with sessions() as session:
+        async with (await reading())() as session:
             body = await feed_service.rss(
                 session=session,
                 settings=settings,
@@ -40,11 +49,11 @@ def routes(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> li
         return _xml(body, "application/rss+xml")
 
     async def sitemap(request: Request) -> Response:
-        async with sessions() as session:
+        async with (await reading())() as session:
             return _xml(await feed_service.sitemap(session=session, settings=settings))
 
     async def news_sitemap(request: Request) -> Response:
-        async with sessions() as session:
+        async with (await reading())() as session:
             return _xml(await feed_service.news_sitemap(session=session, settings=settings))
 
     return [

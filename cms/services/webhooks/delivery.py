@@ -112,6 +112,11 @@ class WebhookSender:
     async def dispatch(self) -> int:
         """Turn a batch of new events into one delivery per active endpoint that wants each."""
         async with self.sessions() as session:
+            waiting = select(WebhookEvent.id).where(col(WebhookEvent.dispatched_at).is_(None))
+            if await session.scalar(waiting.limit(1)) is None:
+                # A read first: an idle newsroom's workers poll without taking SQLite's write
+                # lock (or PostgreSQL's row locks) every second.
+                return 0
             now = utcnow()
             batch = (
                 select(WebhookEvent.id)
@@ -173,6 +178,8 @@ class WebhookSender:
             .with_for_update(skip_locked=True)
         )
         async with self.sessions() as session:
+            if await session.scalar(select(WebhookDelivery.id).where(*due).limit(1)) is None:
+                return []
             claimed = await session.scalars(
                 update(WebhookDelivery)
                 .where(col(WebhookDelivery.id).in_(batch), *due)

@@ -108,8 +108,8 @@ async def upsert_category(writer: Writer, record: Mapping[str, Any]) -> str:
     existing = (
         await writer.session.scalars(select(Category).where(col(Category.slug) == slug))
     ).first()
-    writer.stale.add(cache_tags.CATEGORIES)
     if existing is None:
+        writer.stale.add(cache_tags.CATEGORIES)
         writer.session.add(category)
         await writer.session.flush()
         writer.keys.categories.add(category.id, slug)
@@ -120,6 +120,7 @@ async def upsert_category(writer: Writer, record: Mapping[str, Any]) -> str:
         return "unchanged"
     if parent_id == existing.id:
         raise ValueError(f"the category {slug!r} cannot be its own parent")
+    writer.stale.add(cache_tags.CATEGORIES)
     _copy(existing, category)
     return "updated"
 
@@ -128,8 +129,9 @@ async def upsert_tag(writer: Writer, record: Mapping[str, Any]) -> str:
     slug = slug_of(record)
     tag = Tag(slug=slug, names=fields.names(record, "names"), created_at=created_at(record))
     existing = (await writer.session.scalars(select(Tag).where(col(Tag.slug) == slug))).first()
-    writer.stale.add(cache_tags.TAGS)
+    changed = {cache_tags.TAGS}
     if existing is None:
+        writer.stale |= changed
         writer.session.add(tag)
         await writer.session.flush()
         writer.keys.tags.add(tag.id, slug)
@@ -137,7 +139,7 @@ async def upsert_tag(writer: Writer, record: Mapping[str, Any]) -> str:
     if tag_record(tag) == tag_record(existing):
         return "unchanged"
     _copy(existing, tag)
-    writer.stale.add(cache_tags.tag(existing.id))
+    writer.stale |= changed | {cache_tags.tag(existing.id)}
     return "updated"
 
 
@@ -249,7 +251,6 @@ async def upsert_stream(writer: Writer, record: Mapping[str, Any]) -> str:
     existing = (
         await session.scalars(select(LiveStream).where(col(LiveStream.slug) == slug))
     ).first()
-    writer.stale.add(cache_tags.LIVE)
     if existing is not None:
         old_slots = (
             await session.scalars(
@@ -267,6 +268,7 @@ async def upsert_stream(writer: Writer, record: Mapping[str, Any]) -> str:
     else:
         session.add(stream)
     await session.flush()
+    writer.stale.add(cache_tags.LIVE)
     for slot in slots:
         assert stream.id is not None
         slot.stream_id = stream.id

@@ -11,12 +11,14 @@ transaction, committed only if every item went in (strict) or never (dry run).
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import select
 
 from cms import cache_tags
 from cms.cache_tags import CacheTag
+from cms.db import is_sqlite
 from cms.errors import CmsError
 from cms.models import Category
 from cms.settings import Settings
@@ -54,7 +56,7 @@ class Writer:
         options: ImportOptions,
     ) -> "Writer":
         session = sessions()
-        return cls(
+        writer = cls(
             session=session,
             settings=settings,
             storage=storage,
@@ -62,6 +64,15 @@ class Writer:
             options=options,
             report=Report(dry_run=options.dry_run),
         )
+        await writer._begin()
+        return writer
+
+    async def _begin(self) -> None:
+        """On SQLite, open the transaction ourselves: the driver starts one only at the first
+        write, so a savepoint taken before it would be the outermost and its release would
+        commit. IMMEDIATE takes the write lock now, as every batch writes."""
+        if is_sqlite(self.settings.database_url):
+            await self.session.execute(text("BEGIN IMMEDIATE"))
 
     @property
     def holds_everything(self) -> bool:
@@ -89,6 +100,7 @@ class Writer:
             await self.session.flush()
         else:
             await self.session.commit()
+            await self._begin()
         self.session.expunge_all()
 
     async def finish(self, purge: Purge | None) -> Report:

@@ -59,6 +59,12 @@ def created_at(record: Mapping[str, Any]) -> Any:
     return parse_timestamp(record.get("created_at"), "created_at") or utcnow()
 
 
+def _keep_created_at(record: Mapping[str, Any], new: Any, existing: Any) -> None:
+    """A source without creation times (WordPress terms) keeps those of the first import."""
+    if existing is not None and record.get("created_at") is None:
+        new.created_at = existing.created_at
+
+
 async def upsert_user(writer: Writer, record: Mapping[str, Any]) -> str:
     try:
         email = validate_email(str(record.get("email")), check_deliverability=False).normalized
@@ -76,6 +82,7 @@ async def upsert_user(writer: Writer, record: Mapping[str, Any]) -> str:
     )
     session = writer.session
     existing = (await session.scalars(select(User).where(col(User.email) == email))).first()
+    _keep_created_at(record, user, existing)
     if existing is None:
         session.add(user)
         await session.flush()
@@ -108,6 +115,7 @@ async def upsert_category(writer: Writer, record: Mapping[str, Any]) -> str:
     existing = (
         await writer.session.scalars(select(Category).where(col(Category.slug) == slug))
     ).first()
+    _keep_created_at(record, category, existing)
     if existing is None:
         writer.stale.add(cache_tags.CATEGORIES)
         writer.session.add(category)
@@ -129,6 +137,7 @@ async def upsert_tag(writer: Writer, record: Mapping[str, Any]) -> str:
     slug = slug_of(record)
     tag = Tag(slug=slug, names=fields.names(record, "names"), created_at=created_at(record))
     existing = (await writer.session.scalars(select(Tag).where(col(Tag.slug) == slug))).first()
+    _keep_created_at(record, tag, existing)
     changed = {cache_tags.TAGS}
     if existing is None:
         writer.stale |= changed

@@ -8,7 +8,7 @@ that shows it, so a picture that cannot be had is reported and the post still co
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -221,7 +221,7 @@ async def import_wordpress(
 ) -> Report:
     progress = progress or Silent()
     if wordpress.uploads is None:
-        wordpress = WordPressOptions(**{**wordpress.__dict__, "uploads": source.parent / "uploads"})
+        wordpress = replace(wordpress, uploads=source.parent / "uploads")
     writer = await Writer.open(sessions, settings, storage_for(settings), options)
     try:
         channel = await _first_pass(writer, source, progress)

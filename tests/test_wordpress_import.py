@@ -8,9 +8,9 @@ from ipaddress import ip_network
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlmodel import col
+from sqlmodel import col, select
 
 from cms.models import Article, ArticleSlugHistory, Category, Media, Tag, User
 from cms.settings import Settings

@@ -6,13 +6,18 @@ the site's sanitiser whatever its source (sanitising is a fixed point, so our ow
 back unchanged); body text and reading time follow from it.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, delete, select
 
 from cms import cache_tags
+from cms.errors import CmsError
 from cms.models import (
     Article,
     ArticleAuthor,
@@ -27,6 +32,7 @@ from cms.services.text import plain_text, reading_time_minutes
 from cms.transfer import fields
 from cms.transfer.format import PUBLIC_ID, parse_date, parse_timestamp
 from cms.transfer.keys import article_records, articles_by_public_id
+from cms.transfer.progress import Reporter
 from cms.transfer.records import article_record, revision_record
 from cms.transfer.upserts import created_at
 from cms.transfer.writer import Writer
@@ -145,15 +151,46 @@ class ArticleBatch:
         self.existing: dict[str, Article] = {}
         self.records: dict[str, dict[str, Any]] = {}
         self.seen: dict[str, int] = {}
+        self.owners: dict[tuple[str, str], str] = {}
+        self.checked: set[str] = set()
+
+    async def prefetch_owners(self, slugs: Iterable[str]) -> None:
+        """Who has or had each of these slugs, in any language, with two queries."""
+        wanted = set(slugs) - self.checked
+        if not wanted:
+            return
+        current = select(Article.public_id, Article.locale, Article.slug).where(
+            col(Article.slug).in_(wanted)
+        )
+        former = (
+            select(Article.public_id, ArticleSlugHistory.locale, ArticleSlugHistory.slug)
+            .join(ArticleSlugHistory, col(ArticleSlugHistory.article_id) == col(Article.id))
+            .where(col(ArticleSlugHistory.slug).in_(wanted))
+        )
+        for query in (current, former):
+            for public_id, locale, slug in await self.writer.session.execute(query):
+                self.owners.setdefault((locale, slug), public_id)
+        self.checked |= wanted
+
+    async def owner(self, locale: str, slug: str) -> str | None:
+        if slug in self.checked:
+            return self.owners.get((locale, slug))
+        return await slug_owner(self.writer.session, locale, slug)
 
     async def load(self, items: Sequence[Item]) -> None:
+        self.owners, self.checked = {}, set()
+        slugs = [str(r.get("slug")) for _, r in items]
+        slugs += [str(s) for _, r in items for s in (r.get("former_slugs") or [])]
+        await self.prefetch_owners(slugs)
         ids = [r["public_id"] for _, r in items if isinstance(r.get("public_id"), str)]
         found = await articles_by_public_id(self.writer.session, ids)
         self.existing = {article.public_id: article for article in found}
         records = await article_records(self.writer.session, found, self.writer.keys)
         self.records = {record["public_id"]: record for record in records}
 
-    async def upsert(self, record: Mapping[str, Any]) -> str:
+    async def prepare(self, record: Mapping[str, Any]) -> "Prepared | None":
+        """The checked article and its links, or None when the row there is the same; reads
+        only, so an item refused here has written nothing."""
         writer = self.writer
         # A field the source does not have (a WordPress post has no view count) keeps its value.
         record = {**self.records.get(str(record.get("public_id")), {}), **record}
@@ -164,17 +201,89 @@ class ArticleBatch:
             raise ValueError(f"public id {public_id} appears twice in this import, differently")
         existing = self.existing.get(public_id)
         if existing is not None and _record_of(writer, article, links) == self.records[public_id]:
-            return "unchanged"
+            return None
         for slug in [article.slug, *links["former_slugs"]]:
-            owner = await slug_owner(writer.session, article.locale, slug)
+            owner = await self.owner(article.locale, slug)
             if owner is not None and owner != public_id:
                 if slug == article.slug:
                     raise ValueError(f"the slug {slug!r} belongs to article {owner}")
                 links["former_slugs"].remove(slug)
                 writer.report.warn(f"article {public_id}", f"old slug {slug!r} is {owner}'s")
-        session = writer.session
+        for slug in [article.slug, *links["former_slugs"]]:
+            self.owners[(article.locale, slug)] = public_id
+        return Prepared(article, links, existing)
+
+    async def write(self, items: Sequence[Item], progress: Reporter) -> None:
+        """Check every item, then insert all new articles and their links with a few
+        statements in one savepoint; if the database refuses any of that, insert them one by
+        one, each in its own savepoint, so only the bad one is left out. Changed articles are
+        updated one by one."""
+        writer = self.writer
+        await self.load(items)
+        new: list[tuple[str, Prepared]] = []
+        changed: list[tuple[str, Prepared]] = []
+        for name, record in items:
+            try:
+                prepared = await self.prepare(record)
+            except (CmsError, ValueError) as error:
+                writer.report.error(
+                    name, error.message if isinstance(error, CmsError) else str(error)
+                )
+                progress.advance()
+                continue
+            if prepared is None:
+                writer.report.unchanged["articles"] += 1
+                progress.advance()
+            else:
+                (new if prepared.existing is None else changed).append((name, prepared))
+        try:
+            async with writer.session.begin_nested():
+                await self._insert([prepared for _, prepared in new])
+            writer.report.created["articles"] += len(new)
+            progress.advance(len(new))
+        except IntegrityError:
+            for _, prepared in new:
+                prepared.article.id = None
+            changed = new + changed
+        for name, prepared in changed:
+            await writer.item("articles", name, partial(self._write_one, prepared))
+            progress.advance()
+        await writer.checkpoint()
+
+    async def _insert(self, batch: Sequence["Prepared"]) -> None:
+        if not batch:
+            return
+        session = self.writer.session
+        rows = [prepared.article.model_dump(exclude={"id"}) for prepared in batch]
+        inserted = await session.execute(
+            insert(Article).returning(col(Article.id), sort_by_parameter_order=True), rows
+        )
+        ids = list(inserted.scalars())
+        tags, authors, history = [], [], []
+        for article_id, prepared in zip(ids, batch, strict=True):
+            article, links = prepared.article, prepared.links
+            article.id = article_id
+            tags += [{"article_id": article_id, "tag_id": t, "position": n}
+                     for n, t in enumerate(links["tags"])]  # fmt: skip
+            authors += [{"article_id": article_id, "user_id": u, "position": n}
+                        for n, u in enumerate(links["authors"])]  # fmt: skip
+            history += [{"article_id": article_id, "locale": article.locale, "slug": slug}
+                        for slug in links["former_slugs"]]  # fmt: skip
+            self._changed(article, links)
+        for table, values in ((ArticleTag, tags), (ArticleAuthor, authors),
+                              (ArticleSlugHistory, history)):  # fmt: skip
+            if values:
+                await session.execute(insert(table), values)
+
+    def _changed(self, article: Article, links: Mapping[str, Any]) -> None:
+        self.writer.stale |= cache_tags.showing_article(article, [], links["tags"])
+        self.writer.articles_changed = True
+
+    async def _write_one(self, prepared: "Prepared") -> str:
+        article, links, existing = prepared.article, prepared.links, prepared.existing
+        session = self.writer.session
         if existing is not None:
-            writer.stale |= cache_tags.showing_article(existing, [], [])
+            self.writer.stale |= cache_tags.showing_article(existing, [], [])
             for name in type(article).model_fields:
                 if name != "id":
                     setattr(existing, name, getattr(article, name))
@@ -200,9 +309,15 @@ class ArticleBatch:
             ]
         )
         await session.flush()
-        writer.stale |= cache_tags.showing_article(article, [], links["tags"])
-        writer.articles_changed = True
+        self._changed(article, links)
         return "created" if existing is None else "updated"
+
+
+@dataclass(slots=True)
+class Prepared:
+    article: Article
+    links: dict[str, Any]
+    existing: Article | None
 
 
 def _record_of(writer: Writer, article: Article, links: Mapping[str, Any]) -> dict[str, Any]:

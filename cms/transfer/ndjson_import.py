@@ -8,7 +8,6 @@ truncated file costs only its broken tail (or, with `--strict`, nothing is writt
 import hashlib
 import json
 from collections.abc import Awaitable, Callable, Iterator, Mapping
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -147,20 +146,7 @@ async def _articles(writer: Writer, path: Path, progress: Reporter) -> None:
     for item in _lines(path, writer.report):
         items.append(item)
         if len(items) == writer.options.batch_size:
-            await _article_batch(writer, batch, items, progress)
+            await batch.write(items, progress)
             items = []
     if items:
-        await _article_batch(writer, batch, items, progress)
-
-
-async def _article_batch(
-    writer: Writer,
-    batch: ArticleBatch,
-    items: list[tuple[str, Mapping[str, Any]]],
-    progress: Reporter,
-) -> None:
-    await batch.load(items)
-    for item, record in items:
-        await writer.item("articles", item, partial(batch.upsert, record))
-        progress.advance()
-    await writer.checkpoint()
+        await batch.write(items, progress)

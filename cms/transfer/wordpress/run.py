@@ -20,7 +20,7 @@ from cms.errors import CmsError
 from cms.services.slugs import with_suffix
 from cms.settings import Settings
 from cms.storage import storage_for
-from cms.transfer.articles import ArticleBatch, slug_owner
+from cms.transfer.articles import ArticleBatch
 from cms.transfer.progress import Reporter, Silent
 from cms.transfer.report import Report
 from cms.transfer.upserts import upsert_category, upsert_tag, upsert_user
@@ -166,7 +166,7 @@ class Posts:
             candidate = with_suffix(base, taken)
             owner = self.claimed.get((locale, candidate))
             if owner is None:
-                owner = await slug_owner(self.writer.session, locale, candidate)
+                owner = await self.batch.owner(locale, candidate)
             if owner is None or owner == public_id:
                 self.claimed[(locale, candidate)] = public_id
                 return candidate
@@ -261,6 +261,9 @@ async def _posts(
     writer: Writer, posts: Posts, pending: list[tuple[str, Item]], progress: Reporter
 ) -> None:
     records: list[tuple[str, dict[str, Any]]] = []
+    await posts.batch.prefetch_owners(
+        mapping.as_slug(item.post_name) or mapping.as_slug(item.title) for _, item in pending
+    )
     for name, item in pending:
         if item.status not in mapping.STATUSES:
             writer.report.warn(name, f"status {item.status!r} is not imported")
@@ -271,8 +274,4 @@ async def _posts(
         except (ValueError, CmsError) as error:
             writer.report.error(name, error.message if isinstance(error, CmsError) else str(error))
             progress.advance()
-    await posts.batch.load(records)
-    for name, record in records:
-        await writer.item("articles", name, partial(posts.batch.upsert, record))
-        progress.advance()
-    await writer.checkpoint()
+    await posts.batch.write(records, progress)

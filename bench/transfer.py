@@ -1,0 +1,156 @@
+"""Import speed: `python -m bench.transfer [--size S|M] [--database-url URL]`.
+
+Builds the benchmark dataset (`bench.dataset`), exports it with `cms export`, imports the export
+into an empty database with `cms import ndjson`, then writes a WordPress export (WXR) of the same
+articles and imports that with `cms import wordpress`. Each command runs in its own process, so
+its peak memory is its own (`wait4`); the figures are articles per second of wall time and peak
+resident memory. The dataset's covers name files that were never stored, so they are dropped
+before the export: this measures articles, not picture copying.
+"""
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import orjson
+from sqlalchemy import text
+
+from bench.dataset import ensure_dataset
+from cms.db import create_engine
+from cms.migrations import upgrade
+from cms.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    name: str
+    seconds: float
+    peak_mb: float
+    articles: int
+
+    def line(self) -> str:
+        rate = self.articles / self.seconds if self.seconds else 0.0
+        return (
+            f"{self.name:<28} {self.articles:>8,} articles {self.seconds:>8.1f} s "
+            f"{rate:>8,.0f} articles/s  peak {self.peak_mb:>6.0f} MB"
+        )
+
+
+def run(name: str, args: list[str], database_url: str, media: Path, articles: int) -> Step:
+    """One `cms` command in a child process, timed, with that child's own peak memory."""
+    env = os.environ | {
+        "CMS_DATABASE_URL": database_url,
+        "CMS_MEDIA_ROOT": str(media),
+        "PYTHONPATH": str(ROOT),
+    }
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cms.cli", *args], cwd=ROOT, env=env, stdout=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{name} failed: cms {' '.join(args)}")
+    return Step(name, seconds, usage.ru_maxrss / 1024, articles)
+
+
+async def prepare(database_url: str, size: str) -> None:
+    engine = create_engine(Settings(_env_file=None, database_url=database_url))
+    try:
+        await ensure_dataset(engine, size)
+        async with engine.begin() as connection:
+            await connection.execute(text("UPDATE article SET cover_id = NULL"))
+            await connection.execute(text("DELETE FROM media"))
+    finally:
+        await engine.dispose()
+
+
+async def migrate(database_url: str) -> None:
+    engine = create_engine(Settings(_env_file=None, database_url=database_url))
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+def _item(number: int, record: dict[str, object]) -> str:
+    status = {"PUBLISHED": "publish", "DRAFT": "draft"}.get(str(record["status"]), "draft")
+    when = str(record.get("published_at") or record["created_at"])[:19].replace("T", " ")
+    tags = "".join(
+        f'<category domain="post_tag" nicename="{t}"><![CDATA[{t}]]></category>'
+        for t in record["tags"]  # type: ignore[attr-defined]
+    )
+    category = record.get("category")
+    if category:
+        tags += f'<category domain="category" nicename="{category}">{category}</category>'
+    return (
+        f"<item><title>{escape(str(record['title']))}</title>"
+        f"<content:encoded><![CDATA[{record['body']}]]></content:encoded>"
+        f"<excerpt:encoded><![CDATA[{record['lead']}]]></excerpt:encoded>"
+        f"<wp:post_id>{number}</wp:post_id><wp:post_date_gmt>{when}</wp:post_date_gmt>"
+        f"<wp:post_name>{record['slug']}</wp:post_name><wp:status>{status}</wp:status>"
+        f"<wp:post_type>post</wp:post_type>{tags}</item>\n"
+    )
+
+
+def write_wxr(export: Path, target: Path) -> int:
+    """The exported articles as one WordPress export, written line by line."""
+    count = 0
+    with target.open("w") as out, (export / "articles.ndjson").open("rb") as articles:
+        out.write(
+            '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+            'xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" '
+            'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+            'xmlns:wp="http://wordpress.org/export/1.2/"><channel>'
+            "<wp:base_site_url>https://bench.example</wp:base_site_url>\n"
+        )
+        for line in articles:
+            count += 1
+            out.write(_item(count, orjson.loads(line)))
+        out.write("</channel></rss>\n")
+    return count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", choices=["S", "M"], default="S")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="cms-transfer-bench-") as folder:
+        work = Path(folder)
+        source = f"sqlite+aiosqlite:///{work / 'source.db'}"
+        asyncio.run(prepare(source, args.size))
+        export = work / "export"
+        steps = []
+        export_step = run("cms export", ["export", str(export)], source, work / "m0", 0)
+        articles = int(
+            orjson.loads((export / "manifest.json").read_text())["files"]["articles.ndjson"][
+                "records"
+            ]
+        )
+        steps.append(Step("cms export", export_step.seconds, export_step.peak_mb, articles))
+        target = f"sqlite+aiosqlite:///{work / 'ndjson.db'}"
+        asyncio.run(migrate(target))
+        steps.append(run("cms import ndjson", ["import", "ndjson", str(export)], target,
+                         work / "m1", articles))  # fmt: skip
+        wxr = work / "export.xml"
+        posts = write_wxr(export, wxr)
+        target = f"sqlite+aiosqlite:///{work / 'wordpress.db'}"
+        asyncio.run(migrate(target))
+        steps.append(run("cms import wordpress", ["import", "wordpress", str(wxr)], target,
+                         work / "m2", posts))  # fmt: skip
+    print(f"Dataset {args.size}, SQLite, {os.cpu_count()} cores")
+    for step in steps:
+        print(step.line())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,14 +1,15 @@
 """How a long run shows it is alive: a progress bar with counts and rate on a terminal, plain log
 lines otherwise (cron, CI, a pipe to a file), where a bar's redraws would be noise."""
 
-import logging
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Protocol
 
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -19,7 +20,6 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-logger = logging.getLogger("cms.transfer")
 LOG_EVERY_SECONDS = 5.0
 
 
@@ -41,6 +41,11 @@ class Silent:
         return None
 
 
+def _log(line: str) -> None:
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    print(f"{stamp} {line}", file=sys.stderr, flush=True)
+
+
 class LogLines:
     """One line when a stage starts, then one every few seconds, with count and rate."""
 
@@ -53,14 +58,14 @@ class LogLines:
         self._finish()
         self._name, self._done = name, 0
         self._started = self._logged = time.monotonic()
-        logger.info("%s: %s", name, f"{total:,} to do" if total is not None else "started")
+        _log(f"{name}: {total:,} to do" if total is not None else f"{name}: started")
 
     def advance(self, count: int = 1) -> None:
         self._done += count
         now = time.monotonic()
         if now - self._logged >= LOG_EVERY_SECONDS:
             self._logged = now
-            logger.info("%s: %s", self._name, self._rate(now))
+            _log(f"{self._name}: {self._rate(now)}")
 
     def _rate(self, now: float) -> str:
         elapsed = max(now - self._started, 1e-9)
@@ -68,7 +73,7 @@ class LogLines:
 
     def _finish(self) -> None:
         if self._name:
-            logger.info("%s: %s", self._name, self._rate(time.monotonic()))
+            _log(f"{self._name}: {self._rate(time.monotonic())}")
 
     def close(self) -> None:
         self._finish()
@@ -86,7 +91,7 @@ class Bar:
             TaskProgressColumn(),
             TextColumn("{task.fields[rate]}"),
             TimeElapsedColumn(),
-            transient=False,
+            console=Console(stderr=True),
         )
         self._task: TaskID | None = None
         self._started = time.monotonic()

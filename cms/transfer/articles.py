@@ -61,7 +61,22 @@ def _key(writer_map: Mapping[str, int], key: Any, what: str) -> int:
     return found
 
 
-def build_article(writer: Writer, record: Mapping[str, Any]) -> tuple[Article, dict[str, Any]]:
+def _body(writer: Writer, source: str, stored: Article | None) -> tuple[str, str]:
+    """The sanitised body and its text; a body equal to the one stored was sanitised already,
+    which spares a repeated import most of its work."""
+    if stored is not None and stored.body == source:
+        return stored.body, stored.body_text
+    body = sanitise_body(
+        source,
+        media_url_prefix=writer.settings.media_url_for(""),
+        embed_hosts=frozenset(writer.settings.embed_hosts),
+    )
+    return body, plain_text(body)
+
+
+def build_article(
+    writer: Writer, record: Mapping[str, Any], stored: Article | None = None
+) -> tuple[Article, dict[str, Any]]:
     """The article a record describes, and its links by key (tags, authors, former slugs)."""
     keys, settings = writer.keys, writer.settings
     locale = fields.text(record, "locale", limit=8, required=True)
@@ -69,12 +84,7 @@ def build_article(writer: Writer, record: Mapping[str, Any]) -> tuple[Article, d
         raise ValueError(
             f"locale {locale!r} is not one of this site's ({', '.join(settings.locales)})"
         )
-    body = sanitise_body(
-        fields.text(record, "body", limit=2_000_000),
-        media_url_prefix=settings.media_url_for(""),
-        embed_hosts=frozenset(settings.embed_hosts),
-    )
-    text = plain_text(body)
+    body, text = _body(writer, fields.text(record, "body", limit=2_000_000), stored)
     category, cover = record.get("category"), record.get("cover")
     source_url = fields.optional_text(record, "source_url", limit=2000)
     if source_url and not source_url.lower().startswith(("http://", "https://")):
@@ -194,7 +204,9 @@ class ArticleBatch:
         writer = self.writer
         # A field the source does not have (a WordPress post has no view count) keeps its value.
         record = {**self.records.get(str(record.get("public_id")), {}), **record}
-        article, links = build_article(writer, record)
+        article, links = build_article(
+            writer, record, self.existing.get(str(record.get("public_id")))
+        )
         public_id = article.public_id
         fingerprint = hash(repr(sorted(record.items())))
         if self.seen.setdefault(public_id, fingerprint) != fingerprint:

@@ -300,3 +300,18 @@ async def test_posts_by_an_author_missing_from_the_export_come_in_without_a_byli
 
     assert report.created["articles"] == 1
     assert [p.message for p in report.warnings] == ["its author 'ghost' is not in the export"]
+
+
+async def test_terms_a_post_uses_but_the_channel_does_not_list_are_created(
+    session: AsyncSession, sessions: async_sessionmaker[AsyncSession], settings: Settings,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    source = write_wxr(tmp_path, wxr([Post(1, "Partial", categories=["misc"], tags=["loose"])]))
+
+    report = await _import(sessions, settings, source)
+
+    assert report.errors == []
+    article = await _article(session, "Partial")
+    category = (await session.scalars(select(Category).where(col(Category.slug) == "misc"))).one()
+    assert article.category_id == category.id
+    assert (await session.scalars(select(Tag.slug))).all() == ["loose"]

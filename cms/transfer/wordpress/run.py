@@ -7,7 +7,7 @@ that shows it, so a picture that cannot be had is reported and the post still co
 """
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -70,7 +70,7 @@ def _site(path: Path) -> str:
 
 async def _first_pass(writer: Writer, path: Path, progress: Reporter) -> Channel:
     channel = Channel(site=_site(path))
-    categories: list[Term] = []
+    terms: dict[tuple[str, str], Term] = {}
     progress.stage("Reading authors, categories, tags and attachments", None)
     for entry in _entries(path, writer.report):
         if isinstance(entry, Author) and entry.login:
@@ -80,32 +80,49 @@ async def _first_pass(writer: Writer, path: Path, progress: Reporter) -> Channel
             await writer.item(
                 "users", f"author {entry.login}", partial(upsert_user, writer, author)
             )
-        elif isinstance(entry, Term) and entry.kind == "category":
-            categories.append(entry)
         elif isinstance(entry, Term):
-            names = {writer.settings.default_locale: entry.name or entry.slug}
-            slug = mapping.as_slug(entry.slug)
-            tag: dict[str, Any] = {"slug": slug, "names": names}
-            await writer.item("tags", f"tag {entry.slug}", partial(upsert_tag, writer, tag))
+            terms[(entry.kind, entry.slug)] = entry
         elif isinstance(entry, Item) and entry.post_type == "attachment":
             channel.attachments[entry.post_id] = entry.attachment_url or entry.link
         elif isinstance(entry, Item) and entry.post_type == "post":
             channel.posts += 1
+            _undeclared_terms(entry, terms)
         progress.advance()
+    await _write_terms(writer, terms.values())
+    await writer.checkpoint()
+    return channel
+
+
+def _undeclared_terms(item: Item, terms: dict[tuple[str, str], Term]) -> None:
+    """A post's terms that the channel did not list (partial exports) are created too."""
+    for domain, nicename, label in item.terms:
+        kind = {"category": "category", "post_tag": "tag"}.get(domain)
+        if kind is not None and nicename and (kind, nicename) not in terms:
+            terms[(kind, nicename)] = Term(kind, nicename, label.strip())
+
+
+async def _write_terms(writer: Writer, terms: Iterable[Term]) -> None:
+    locale = writer.settings.default_locale
+    categories = []
+    for term in terms:
+        if term.kind == "category":
+            categories.append(term)
+            continue
+        tag: dict[str, Any] = {
+            "slug": mapping.as_slug(term.slug),
+            "names": {locale: term.name or term.slug},
+        }
+        await writer.item("tags", f"tag {term.slug}", partial(upsert_tag, writer, tag))
     for term in _parents_first(categories):
         record: dict[str, Any] = {
             "slug": mapping.as_slug(term.slug),
-            "names": {writer.settings.default_locale: term.name or term.slug},
-            "descriptions": {writer.settings.default_locale: term.description}
-            if term.description
-            else {},
+            "names": {locale: term.name or term.slug},
+            "descriptions": {locale: term.description} if term.description else {},
             "parent": mapping.as_slug(term.parent) or None,
         }
         await writer.item(
             "categories", f"category {term.slug}", partial(upsert_category, writer, record)
         )
-    await writer.checkpoint()
-    return channel
 
 
 def _parents_first(terms: list[Term]) -> list[Term]:

@@ -1,9 +1,7 @@
 """Upserting articles (and their revisions) by public id, a batch at a time.
 
 The rows already there for a batch are read with a handful of queries and turned into export
-records; an incoming record equal to its row's is skipped without a write. The body goes through
-the site's sanitiser whatever its source (sanitising is a fixed point, so our own exports come
-back unchanged); body text and reading time follow from it.
+records; an incoming record equal to its row's is skipped without a write.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,121 +20,19 @@ from cms.models import (
     Article,
     ArticleAuthor,
     ArticleSlugHistory,
-    ArticleStatus,
     ArticleTag,
     Revision,
 )
-from cms.services.article_slugs import SLUG_PATTERN
-from cms.services.html import sanitise_body
-from cms.services.text import plain_text, reading_time_minutes
 from cms.transfer import fields
-from cms.transfer.format import PUBLIC_ID, parse_date, parse_timestamp
+from cms.transfer.article_build import build_article, key_of, public_id_of, record_of
 from cms.transfer.keys import article_records, articles_by_public_id
 from cms.transfer.progress import Reporter
-from cms.transfer.records import article_record, revision_record
+from cms.transfer.records import revision_record
 from cms.transfer.upserts import created_at
 from cms.transfer.writer import Writer
 
 Item = tuple[str, Mapping[str, Any]]
 """A record and how the report names it."""
-
-
-def _public_id(record: Mapping[str, Any]) -> str:
-    value = record.get("public_id")
-    if not isinstance(value, str) or not PUBLIC_ID.match(value):
-        raise ValueError(f"public id {value!r} is not 13 lowercase hexadecimal characters")
-    return value
-
-
-def _slug(value: Any, name: str) -> str:
-    if not isinstance(value, str) or not SLUG_PATTERN.match(value) or len(value) > 200:
-        raise ValueError(f"{name} {value!r} is not lowercase Latin letters, digits and hyphens")
-    return value
-
-
-def _key(writer_map: Mapping[str, int], key: Any, what: str) -> int:
-    found = writer_map.get(key)
-    if found is None:
-        raise ValueError(f"the {what} {key!r} is not in the import nor in this database")
-    return found
-
-
-def _body(writer: Writer, source: str, stored: Article | None) -> tuple[str, str]:
-    """The sanitised body and its text; a body equal to the one stored was sanitised already,
-    which spares a repeated import most of its work."""
-    if stored is not None and stored.body == source:
-        return stored.body, stored.body_text
-    body = sanitise_body(
-        source,
-        media_url_prefix=writer.settings.media_url_for(""),
-        embed_hosts=frozenset(writer.settings.embed_hosts),
-    )
-    return body, plain_text(body)
-
-
-def build_article(
-    writer: Writer, record: Mapping[str, Any], stored: Article | None = None
-) -> tuple[Article, dict[str, Any]]:
-    """The article a record describes, and its links by key (tags, authors, former slugs)."""
-    keys, settings = writer.keys, writer.settings
-    locale = fields.text(record, "locale", limit=8, required=True)
-    if locale not in settings.locales:
-        raise ValueError(
-            f"locale {locale!r} is not one of this site's ({', '.join(settings.locales)})"
-        )
-    body, text = _body(writer, fields.text(record, "body", limit=2_000_000), stored)
-    category, cover = record.get("category"), record.get("cover")
-    source_url = fields.optional_text(record, "source_url", limit=2000)
-    if source_url and not source_url.lower().startswith(("http://", "https://")):
-        raise ValueError("source_url must be an http(s) address")
-    article = Article(
-        public_id=_public_id(record),
-        locale=locale,
-        translation_group=fields.optional_text(record, "translation_group", limit=36),
-        slug=_slug(record.get("slug"), "slug"),
-        title=fields.text(record, "title", limit=300, required=True),
-        lead=fields.text(record, "lead", limit=5000),
-        body=body,
-        body_text=text,
-        reading_time_minutes=reading_time_minutes(text),
-        status=fields.choice(record, "status", ArticleStatus, ArticleStatus.DRAFT),
-        published_at=parse_timestamp(record.get("published_at"), "published_at"),
-        scheduled_at=parse_timestamp(record.get("scheduled_at"), "scheduled_at"),
-        created_at=created_at(record),
-        updated_at=parse_timestamp(record.get("updated_at"), "updated_at") or created_at(record),
-        category_id=_key(keys.categories.by_key, category, "category") if category else None,
-        source_name=fields.optional_text(record, "source_name", limit=200),
-        source_url=source_url,
-        cover_id=_key(keys.media.by_key, cover, "cover") if cover else None,
-        is_featured=fields.flag(record, "is_featured"),
-        is_breaking=fields.flag(record, "is_breaking"),
-        breaking_until=parse_timestamp(record.get("breaking_until"), "breaking_until"),
-        is_live_blog=fields.flag(record, "is_live_blog"),
-        seo_title=fields.optional_text(record, "seo_title", limit=300),
-        seo_description=fields.optional_text(record, "seo_description", limit=500),
-        views=fields.number(record, "views"),
-        digest_on=parse_date(record.get("digest_on"), "digest_on"),
-        version=fields.number(record, "version", 1),
-    )
-    if article.status is ArticleStatus.PUBLISHED and article.published_at is None:
-        raise ValueError("a PUBLISHED article needs published_at")
-    if article.status is ArticleStatus.SCHEDULED and article.scheduled_at is None:
-        raise ValueError("a SCHEDULED article needs scheduled_at")
-    links = {
-        "tags": [
-            _key(keys.tags.by_key, tag, "tag")
-            for tag in dict.fromkeys(fields.string_list(record, "tags"))
-        ],
-        "authors": [
-            _key(keys.users.by_key, email, "author")
-            for email in dict.fromkeys(fields.string_list(record, "authors"))
-        ],
-        "former_slugs": sorted(
-            {_slug(slug, "former slug") for slug in fields.string_list(record, "former_slugs")}
-            - {article.slug}
-        ),
-    }
-    return article, links
 
 
 async def slug_owner(session: AsyncSession, locale: str, slug: str) -> str | None:
@@ -212,7 +108,7 @@ class ArticleBatch:
         if self.seen.setdefault(public_id, fingerprint) != fingerprint:
             raise ValueError(f"public id {public_id} appears twice in this import, differently")
         existing = self.existing.get(public_id)
-        if existing is not None and _record_of(writer, article, links) == self.records[public_id]:
+        if existing is not None and record_of(writer, article, links) == self.records[public_id]:
             return None
         for slug in [article.slug, *links["former_slugs"]]:
             owner = await self.owner(article.locale, slug)
@@ -332,20 +228,8 @@ class Prepared:
     existing: Article | None
 
 
-def _record_of(writer: Writer, article: Article, links: Mapping[str, Any]) -> dict[str, Any]:
-    keys = writer.keys
-    return article_record(
-        article,
-        category=keys.categories.by_id.get(article.category_id or 0),
-        tags=[keys.tags.by_id[t] for t in links["tags"]],
-        authors=[keys.users.by_id[u] for u in links["authors"]],
-        former_slugs=links["former_slugs"],
-        cover=keys.media.by_id.get(article.cover_id or 0),
-    )
-
-
 async def upsert_revision(writer: Writer, record: Mapping[str, Any]) -> str:
-    public_id = _public_id({"public_id": record.get("article")})
+    public_id = public_id_of({"public_id": record.get("article")})
     article_id = (
         await writer.session.scalars(select(Article.id).where(col(Article.public_id) == public_id))
     ).first()
@@ -358,7 +242,7 @@ async def upsert_revision(writer: Writer, record: Mapping[str, Any]) -> str:
     revision = Revision(
         article_id=article_id,
         version=fields.number(record, "version", 1),
-        author_id=_key(writer.keys.users.by_key, author, "author") if author else None,
+        author_id=key_of(writer.keys.users.by_key, author, "author") if author else None,
         created_at=created_at(record),
         changed_fields=fields.string_list(record, "changed_fields"),
         content=content,

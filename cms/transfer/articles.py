@@ -24,7 +24,14 @@ from cms.models import (
     Revision,
 )
 from cms.transfer import fields
-from cms.transfer.article_build import build_article, key_of, public_id_of, record_of
+from cms.transfer.article_build import (
+    as_entity,
+    build_article,
+    column_values,
+    key_of,
+    public_id_of,
+    record_of,
+)
 from cms.transfer.keys import article_records, articles_by_public_id
 from cms.transfer.progress import Reporter
 from cms.transfer.records import revision_record
@@ -33,6 +40,8 @@ from cms.transfer.writer import Writer
 
 Item = tuple[str, Mapping[str, Any]]
 """A record and how the report names it."""
+KEPT = ("id", "created_by_id", "updated_by_id")
+"""Columns an update leaves alone: the row's id, and who created and last edited it here."""
 
 
 async def slug_owner(session: AsyncSession, locale: str, slug: str) -> str | None:
@@ -162,7 +171,7 @@ class ArticleBatch:
         if not batch:
             return
         session = self.writer.session
-        rows = [prepared.article.model_dump(exclude={"id"}) for prepared in batch]
+        rows = [column_values(prepared.article) for prepared in batch]
         inserted = await session.execute(
             insert(Article).returning(col(Article.id), sort_by_parameter_order=True), rows
         )
@@ -192,13 +201,14 @@ class ArticleBatch:
         session = self.writer.session
         if existing is not None:
             self.writer.stale |= cache_tags.showing_article(existing, [], [])
-            for name in type(article).model_fields:
-                if name != "id":
+            for name in Article.model_fields:
+                if name not in KEPT:
                     setattr(existing, name, getattr(article, name))
             article = existing
             for link in (ArticleTag, ArticleAuthor, ArticleSlugHistory):
                 await session.execute(delete(link).where(col(link.article_id) == article.id))
         else:
+            article = as_entity(article)
             session.add(article)
         await session.flush()
         assert article.id is not None

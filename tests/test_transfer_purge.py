@@ -12,8 +12,9 @@ import pytest
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlmodel import delete
 
-from cms.models import metadata
+from cms.models import Article, metadata
 from cms.settings import Settings
 from cms.web.purge import purger_for
 from cms.web.response_cache import CachedResponse, RedisResponseCache
@@ -93,3 +94,21 @@ async def test_an_import_purges_the_shared_cache_and_the_cdn_once_for_what_chang
     assert len(Receiver.purges) == 1
     assert {"feed:all", *(f"article:{a.public_id}" for a in articles)} <= set(Receiver.purges[0])
     await cache.close()
+
+
+async def test_an_unreachable_cache_is_a_warning_after_the_import_is_saved(
+    sessions: async_sessionmaker[AsyncSession], session: AsyncSession, settings: Settings,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    await make_article(session, public_id="0000000000abc")
+    await session.commit()
+    folder = await export_to(sessions, settings, tmp_path / "export")
+    await session.execute(delete(Article))
+    await session.commit()
+    closed = settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})
+
+    report = await import_from(sessions, closed, folder, purge=purger_for(closed))
+
+    assert report.created["articles"] == 1
+    assert [p.item for p in report.warnings] == ["cache purge"]
+    assert "cached pages show the old content until they expire" in report.warnings[0].message

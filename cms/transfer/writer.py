@@ -11,6 +11,7 @@ transaction, committed only if every item went in (strict) or never (dry run).
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -117,5 +118,11 @@ class Writer:
             self.stale |= {cache_tags.ALL_FEED, cache_tags.FEATURED_FEED}
         await self.session.close()
         if keep and self.stale and purge is not None:
-            await purge(set(self.stale))
+            try:
+                await purge(set(self.stale))
+            except (OSError, RedisError) as error:
+                self.report.warn(
+                    "cache purge",
+                    f"failed ({error}); cached pages show the old content until they expire",
+                )
         return self.report

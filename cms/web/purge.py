@@ -31,15 +31,18 @@ def purger_for(settings: Settings) -> Callable[[set[str]], Awaitable[None]] | No
             else None
         )
         cdn = CdnPurger(settings.cdn_purge_url) if settings.cdn_purge_url else None
-        for chunk in _chunks(tags):
+        try:
+            for chunk in _chunks(tags):
+                if cache is not None:
+                    cache.invalidate(chunk)
+                if cdn is not None:
+                    cdn.purge(chunk)
             if cache is not None:
-                cache.invalidate(chunk)
+                await cache.settle()
+        finally:
+            if cache is not None:
+                await cache.close()
             if cdn is not None:
-                cdn.purge(chunk)
-        if cache is not None:
-            await cache.settle()
-            await cache.close()
-        if cdn is not None:
-            await cdn.close()
+                await cdn.close()
 
     return purge

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -36,9 +37,10 @@ def _command(source: Path, env: dict[str, str], log: Path) -> subprocess.Popen[b
         )
 
 
-async def _count(engine: AsyncEngine, what: object) -> int:
+async def _count(engine: AsyncEngine, what: Any) -> int:
     async with engine.connect() as connection:
-        return int(await connection.scalar(select(func.count()).select_from(what)) or 0)  # type: ignore[call-overload]
+        query: Any = select(func.count()).select_from(what)
+        return int(await connection.scalar(query) or 0)
 
 
 async def test_an_import_killed_midway_and_run_again_is_whole_and_has_no_duplicates(

@@ -12,7 +12,7 @@ from cms.services.html import sanitise_body
 from cms.services.text import plain_text, reading_time_minutes
 from cms.transfer import fields
 from cms.transfer.format import PUBLIC_ID, parse_date, parse_timestamp
-from cms.transfer.records import article_record
+from cms.transfer.records import article_record, correction_record, live_entry_record
 from cms.transfer.upserts import created_at
 from cms.transfer.writer import Writer
 
@@ -93,6 +93,7 @@ def build_article(
         status=fields.choice(record, "status", ArticleStatus, ArticleStatus.DRAFT),
         published_at=parse_timestamp(record.get("published_at"), "published_at"),
         scheduled_at=parse_timestamp(record.get("scheduled_at"), "scheduled_at"),
+        expires_at=parse_timestamp(record.get("expires_at"), "expires_at"),
         created_at=created_at(record),
         updated_at=parse_timestamp(record.get("updated_at"), "updated_at") or created_at(record),
         category_id=key_of(keys.categories.by_key, category, "category") if category else None,
@@ -121,9 +122,11 @@ def build_article(
             for tag in dict.fromkeys(fields.string_list(record, "tags"))
         ],
         "authors": [
-            key_of(keys.users.by_key, email, "author")
-            for email in dict.fromkeys(fields.string_list(record, "authors"))
+            key_of(keys.authors.by_key, slug, "author")
+            for slug in dict.fromkeys(fields.string_list(record, "authors"))
         ],
+        "corrections": _corrections(record),
+        "live_blog": _live_blog(writer, record),
         "former_slugs": sorted(
             {_slug(slug, "former slug") for slug in fields.string_list(record, "former_slugs")}
             - {article.slug}
@@ -132,13 +135,69 @@ def build_article(
     return article, links
 
 
+def _objects(record: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
+    value = record.get(name) or []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ValueError(f"{name} must be a list of objects")
+    return value
+
+
+def _corrections(record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Corrections as row values (without the article)."""
+    rows = []
+    for number, item in enumerate(_objects(record, "corrections"), 1):
+        when = parse_timestamp(item.get("corrected_at"), f"correction {number} corrected_at")
+        if when is None:
+            raise ValueError(f"correction {number} needs corrected_at")
+        rows.append({"text": fields.text(item, "text", limit=5000, required=True),
+                     "corrected_at": when})  # fmt: skip
+    return rows
+
+
+def _live_blog(writer: Writer, record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Live blog entries as row values, each body through the sanitiser like the article's."""
+    rows = []
+    for number, item in enumerate(_objects(record, "live_blog"), 1):
+        what = f"live blog entry {number}"
+        author = item.get("author")
+        body = sanitise_body(
+            fields.text(item, "body", limit=200_000, required=True),
+            media_url_prefix=writer.settings.media_url_for(""),
+            embed_hosts=frozenset(writer.settings.embed_hosts),
+        )
+        created = parse_timestamp(item.get("created_at"), f"{what} created_at")
+        rows.append(
+            {
+                "body": body,
+                "created_at": created or created_at(record),
+                "author_id": key_of(writer.keys.users.by_key, author, f"{what} author")
+                if author
+                else None,
+                "edited_at": parse_timestamp(item.get("edited_at"), f"{what} edited_at"),
+                "pinned_at": parse_timestamp(item.get("pinned_at"), f"{what} pinned_at"),
+            }
+        )
+    return rows
+
+
 def record_of(writer: Writer, article: Article, links: Mapping[str, Any]) -> dict[str, Any]:
     keys = writer.keys
     return article_record(
         article,
         category=keys.categories.by_id.get(article.category_id or 0),
         tags=[keys.tags.by_id[t] for t in links["tags"]],
-        authors=[keys.users.by_id[u] for u in links["authors"]],
+        authors=[keys.authors.by_id[a] for a in links["authors"]],
         former_slugs=links["former_slugs"],
         cover=keys.media.by_id.get(article.cover_id or 0),
+        corrections=[correction_record(c["text"], c["corrected_at"]) for c in links["corrections"]],
+        live_blog=[
+            live_entry_record(
+                e["body"],
+                e["created_at"],
+                keys.users.by_id.get(e["author_id"] or 0),
+                e["edited_at"],
+                e["pinned_at"],
+            )
+            for e in links["live_blog"]
+        ],
     )

@@ -19,8 +19,10 @@ from cms.errors import CmsError
 from cms.models import (
     Article,
     ArticleAuthor,
+    ArticleCorrection,
     ArticleSlugHistory,
     ArticleTag,
+    LiveBlogUpdate,
     Revision,
 )
 from cms.transfer import fields
@@ -42,6 +44,8 @@ Item = tuple[str, Mapping[str, Any]]
 """A record and how the report names it."""
 KEPT = ("id", "created_by_id", "updated_by_id")
 """Columns an update leaves alone: the row's id, and who created and last edited it here."""
+LINKS = (ArticleTag, ArticleAuthor, ArticleSlugHistory, ArticleCorrection, LiveBlogUpdate)
+"""The rows that belong to an article: an update replaces them all."""
 
 
 async def slug_owner(session: AsyncSession, locale: str, slug: str) -> str | None:
@@ -176,19 +180,22 @@ class ArticleBatch:
             insert(Article).returning(col(Article.id), sort_by_parameter_order=True), rows
         )
         ids = list(inserted.scalars())
-        tags, authors, history = [], [], []
+        tags, authors, history, corrections, entries = [], [], [], [], []
         for article_id, prepared in zip(ids, batch, strict=True):
             article, links = prepared.article, prepared.links
             article.id = article_id
             tags += [{"article_id": article_id, "tag_id": t, "position": n}
                      for n, t in enumerate(links["tags"])]  # fmt: skip
-            authors += [{"article_id": article_id, "user_id": u, "position": n}
-                        for n, u in enumerate(links["authors"])]  # fmt: skip
+            authors += [{"article_id": article_id, "author_id": a, "position": n}
+                        for n, a in enumerate(links["authors"])]  # fmt: skip
+            corrections += [{"article_id": article_id, **c} for c in links["corrections"]]
+            entries += [{"article_id": article_id, **e} for e in links["live_blog"]]
             history += [{"article_id": article_id, "locale": article.locale, "slug": slug}
                         for slug in links["former_slugs"]]  # fmt: skip
             self._changed(article, links)
         for table, values in ((ArticleTag, tags), (ArticleAuthor, authors),
-                              (ArticleSlugHistory, history)):  # fmt: skip
+                              (ArticleSlugHistory, history), (ArticleCorrection, corrections),
+                              (LiveBlogUpdate, entries)):  # fmt: skip
             if values:
                 await session.execute(insert(table), values)
 
@@ -205,27 +212,30 @@ class ArticleBatch:
                 if name not in KEPT:
                     setattr(existing, name, getattr(article, name))
             article = existing
-            for link in (ArticleTag, ArticleAuthor, ArticleSlugHistory):
+            for link in LINKS:
                 await session.execute(delete(link).where(col(link.article_id) == article.id))
         else:
             article = as_entity(article)
             session.add(article)
         await session.flush()
         assert article.id is not None
-        session.add_all(
+        rows: list[Any] = (
             [
                 ArticleTag(article_id=article.id, tag_id=t, position=n)
                 for n, t in enumerate(links["tags"])
             ]
             + [
-                ArticleAuthor(article_id=article.id, user_id=u, position=n)
-                for n, u in enumerate(links["authors"])
+                ArticleAuthor(article_id=article.id, author_id=a, position=n)
+                for n, a in enumerate(links["authors"])
             ]
+            + [ArticleCorrection(article_id=article.id, **c) for c in links["corrections"]]
+            + [LiveBlogUpdate(article_id=article.id, **e) for e in links["live_blog"]]
             + [
                 ArticleSlugHistory(article_id=article.id, locale=article.locale, slug=slug)
                 for slug in links["former_slugs"]
             ]
         )
+        session.add_all(rows)
         await session.flush()
         self._changed(article, links)
         return "created" if existing is None else "updated"

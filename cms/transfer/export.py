@@ -15,14 +15,28 @@ from typing import IO, Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, func, select
 
-from cms.models import Article, Category, LiveStream, Media, ProgrammeSlot, Revision, Tag, User
+from cms.models import (
+    Article,
+    AuthorProfile,
+    Category,
+    HomeSlot,
+    LiveStream,
+    Media,
+    ProgrammeSlot,
+    Revision,
+    Tag,
+    TagAlias,
+    User,
+)
 from cms.models.columns import utcnow
 from cms.storage import Storage
 from cms.transfer.format import FORMAT_NAME, FORMAT_VERSION, MANIFEST, MEDIA_DIR, dumps, timestamp
 from cms.transfer.keys import Keys, article_records, load_keys
 from cms.transfer.progress import Reporter, Silent
 from cms.transfer.records import (
+    author_record,
     category_record,
+    home_slot_record,
     media_record,
     revision_record,
     stream_record,
@@ -84,13 +98,15 @@ async def export_content(
     stages = [
         ("users.ndjson", _users(session, options.with_secrets)),
         ("categories.ndjson", _categories(session)),
-        ("tags.ndjson", _by_key(session, Tag, col(Tag.slug), tag_record)),
+        ("tags.ndjson", _tags(session)),
         ("media.ndjson", _by_key(session, Media, col(Media.checksum), media_record)),
+        ("authors.ndjson", _authors(session, keys)),
         ("articles.ndjson", _articles(session, keys)),
         ("live_streams.ndjson", _streams(session, keys)),
+        ("home_slots.ndjson", _home_slots(session, keys)),
     ]
     if options.with_revisions:
-        stages.insert(5, ("revisions.ndjson", _revisions(session, keys)))
+        stages.insert(6, ("revisions.ndjson", _revisions(session, keys)))
     for name, records in stages:
         progress.stage(f"Exporting {name}", None)
         with (out_dir / name).open("wb") as handle:
@@ -121,6 +137,34 @@ async def _by_key(
 ) -> AsyncIterator[dict[str, Any]]:
     async for row in _keyset(session, entity, key):
         yield to_record(row)
+
+
+async def _tags(session: AsyncSession) -> AsyncIterator[dict[str, Any]]:
+    aliases: dict[int, list[str]] = {}
+    for slug, tag_id in await session.execute(select(TagAlias.slug, TagAlias.tag_id)):
+        aliases.setdefault(tag_id, []).append(slug)
+    async for tag in _keyset(session, Tag, col(Tag.slug)):
+        yield tag_record(tag, aliases.get(tag.id or 0, []))
+
+
+async def _authors(session: AsyncSession, keys: Keys) -> AsyncIterator[dict[str, Any]]:
+    async for author in _keyset(session, AuthorProfile, col(AuthorProfile.slug)):
+        photo = keys.media.by_id.get(author.photo_id or 0)
+        yield author_record(author, photo, keys.users.by_id.get(author.user_id or 0))
+
+
+async def _home_slots(session: AsyncSession, keys: Keys) -> AsyncIterator[dict[str, Any]]:
+    """Keyed by language, zone, category slug and position: the slot key holds a database id."""
+    query = select(HomeSlot, Article.public_id).join(
+        Article, col(Article.id) == col(HomeSlot.article_id)
+    )
+    records = [
+        home_slot_record(slot, keys.categories.by_id.get(slot.category_id or 0), public_id)
+        for slot, public_id in await session.execute(query)
+    ]
+    order = lambda r: (r["locale"], r["zone"], r["category"] or "", r["position"])  # noqa: E731
+    for record in sorted(records, key=order):
+        yield record
 
 
 async def _keyset(session: AsyncSession, entity: Any, key: Any) -> AsyncIterator[Any]:

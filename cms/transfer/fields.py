@@ -1,10 +1,12 @@
 """Reading one record's fields with messages that name the field and what is wrong with it."""
 
+import re
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, TypeVar
 
 E = TypeVar("E", bound=StrEnum)
+KEY_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def text(record: Mapping[str, Any], name: str, *, limit: int, required: bool = False) -> str:
@@ -62,3 +64,10 @@ def string_list(record: Mapping[str, Any], name: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ValueError(f"{name} must be a list of text")
     return list(value)
+
+
+def slug_of(record: Mapping[str, Any], name: str = "slug", limit: int = 100) -> str:
+    slug = text(record, name, limit=limit, required=True)
+    if not KEY_SLUG.match(slug):
+        raise ValueError(f"{name} {slug!r} is not lowercase Latin letters, digits and hyphens")
+    return slug

@@ -1,8 +1,8 @@
 """The export format: versioned NDJSON files, one record a line, and a manifest.
 
-Version 1 holds the files below. A later version adds files (author profiles, say) rather than
-changing the meaning of a field, so an importer knows what it reads by the manifest's version
-alone and refuses a version it does not know instead of guessing.
+Version 2 holds the files below. An importer knows what it reads by the manifest's version alone
+and refuses a version it does not know instead of guessing. Version 1 (before author profiles)
+is still read: its bylines name staff accounts by email, each read as that account's profile.
 """
 
 import re
@@ -12,7 +12,8 @@ from typing import Any
 import orjson
 
 FORMAT_NAME = "newsroom-cms-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 MANIFEST = "manifest.json"
 MEDIA_DIR = "media"
 FILES = (
@@ -20,9 +21,11 @@ FILES = (
     "categories.ndjson",
     "tags.ndjson",
     "media.ndjson",
+    "authors.ndjson",
     "articles.ndjson",
     "revisions.ndjson",
     "live_streams.ndjson",
+    "home_slots.ndjson",
 )
 """In the order an import reads them: each file refers only to records of earlier files."""
 PUBLIC_ID = re.compile(r"^[0-9a-f]{13}$")

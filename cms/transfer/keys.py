@@ -15,14 +15,17 @@ from sqlmodel import col, select
 from cms.models import (
     Article,
     ArticleAuthor,
+    ArticleCorrection,
     ArticleSlugHistory,
     ArticleTag,
+    AuthorProfile,
     Category,
+    LiveBlogUpdate,
     Media,
     Tag,
     User,
 )
-from cms.transfer.records import article_record
+from cms.transfer.records import article_record, correction_record, live_entry_record
 
 
 @dataclass(slots=True)
@@ -42,6 +45,7 @@ class Keys:
     tags: KeyMap = field(default_factory=KeyMap)
     users: KeyMap = field(default_factory=KeyMap)
     media: KeyMap = field(default_factory=KeyMap)
+    authors: KeyMap = field(default_factory=KeyMap)
 
 
 async def load_keys(session: AsyncSession) -> Keys:
@@ -51,6 +55,7 @@ async def load_keys(session: AsyncSession) -> Keys:
         (keys.tags, select(Tag.id, Tag.slug)),
         (keys.users, select(User.id, User.email)),
         (keys.media, select(Media.id, Media.checksum)),
+        (keys.authors, select(AuthorProfile.id, AuthorProfile.slug)),
     ):
         for row_id, key in await session.execute(query):
             target.add(row_id, key)
@@ -60,7 +65,7 @@ async def load_keys(session: AsyncSession) -> Keys:
 async def article_records(
     session: AsyncSession, articles: Sequence[Article], keys: Keys
 ) -> list[dict[str, Any]]:
-    """The records of a batch of articles, with three queries for the whole batch."""
+    """The records of a batch of articles, with five queries for the whole batch."""
     ids = [article.id for article in articles]
     tags: dict[int, list[str]] = defaultdict(list)
     authors: dict[int, list[str]] = defaultdict(list)
@@ -72,13 +77,33 @@ async def article_records(
         tag_rows.order_by(col(ArticleTag.article_id), col(ArticleTag.position))
     ):
         tags[article_id].append(keys.tags.by_id[tag_id])
-    author_rows = select(ArticleAuthor.article_id, ArticleAuthor.user_id).where(
+    author_rows = select(ArticleAuthor.article_id, ArticleAuthor.author_id).where(
         col(ArticleAuthor.article_id).in_(ids)
     )
-    for article_id, user_id in await session.execute(
+    for article_id, author_id in await session.execute(
         author_rows.order_by(col(ArticleAuthor.article_id), col(ArticleAuthor.position))
     ):
-        authors[article_id].append(keys.users.by_id[user_id])
+        authors[article_id].append(keys.authors.by_id[author_id])
+    corrections: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for correction in await session.scalars(
+        select(ArticleCorrection).where(col(ArticleCorrection.article_id).in_(ids))
+    ):
+        corrections[correction.article_id].append(
+            correction_record(correction.text, correction.corrected_at)
+        )
+    entries: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for entry in await session.scalars(
+        select(LiveBlogUpdate).where(col(LiveBlogUpdate.article_id).in_(ids))
+    ):
+        entries[entry.article_id].append(
+            live_entry_record(
+                entry.body,
+                entry.created_at,
+                keys.users.by_id.get(entry.author_id or 0),
+                entry.edited_at,
+                entry.pinned_at,
+            )
+        )
     history = select(ArticleSlugHistory.article_id, ArticleSlugHistory.slug).where(
         col(ArticleSlugHistory.article_id).in_(ids)
     )
@@ -92,6 +117,8 @@ async def article_records(
             authors=authors[article.id or 0],
             former_slugs=former[article.id or 0],
             cover=keys.media.by_id.get(article.cover_id or 0),
+            corrections=corrections[article.id or 0],
+            live_blog=entries[article.id or 0],
         )
         for article in articles
     ]

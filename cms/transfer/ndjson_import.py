@@ -17,7 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from cms.settings import Settings
 from cms.storage import Storage
 from cms.transfer.articles import ArticleBatch, upsert_revision
-from cms.transfer.format import FILES, FORMAT_NAME, FORMAT_VERSION, MANIFEST, MEDIA_DIR
+from cms.transfer.bylines import bylines_of_accounts
+from cms.transfer.curation import upsert_author, upsert_home_slot
+from cms.transfer.format import (
+    FILES,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    MANIFEST,
+    MEDIA_DIR,
+    READABLE_VERSIONS,
+)
 from cms.transfer.progress import Reporter, Silent
 from cms.transfer.report import Report
 from cms.transfer.upserts import (
@@ -44,10 +53,12 @@ def read_manifest(folder: Path) -> dict[str, Any]:
         raise FormatError(f"{path} is not valid JSON: {error}") from None
     if manifest.get("format") != FORMAT_NAME:
         raise FormatError(f"{path} does not describe a {FORMAT_NAME} folder.")
-    if manifest.get("version") != FORMAT_VERSION:
+    if manifest.get("version") not in READABLE_VERSIONS:
+        readable = " and ".join(str(version) for version in READABLE_VERSIONS)
         raise FormatError(
             f"The export is format version {manifest.get('version')!r}; this version of the CMS "
-            f"reads version {FORMAT_VERSION}. Import it with a matching CMS version."
+            f"reads versions {readable} (it writes {FORMAT_VERSION}). Import it with a CMS "
+            "version that reads it."
         )
     return manifest
 
@@ -111,7 +122,7 @@ async def import_ndjson(
             total = (manifest["files"][name] or {}).get("records")
             progress.stage(f"Importing {name}", total if isinstance(total, int) else None)
             if name == "articles.ndjson":
-                await _articles(writer, folder / name, progress)
+                await _articles(writer, folder / name, progress, manifest["version"])
                 continue
             for item, record in _lines(folder / name, writer.report):
                 await writer.item(
@@ -136,15 +147,19 @@ def _upsert(
         "media.ndjson": lambda: upsert_media(writer, record, folder / MEDIA_DIR),
         "revisions.ndjson": lambda: upsert_revision(writer, record),
         "live_streams.ndjson": lambda: upsert_stream(writer, record),
+        "authors.ndjson": lambda: upsert_author(writer, record),
+        "home_slots.ndjson": lambda: upsert_home_slot(writer, record),
     }
     return upserts[name]
 
 
-async def _articles(writer: Writer, path: Path, progress: Reporter) -> None:
+async def _articles(writer: Writer, path: Path, progress: Reporter, version: int) -> None:
     batch = ArticleBatch(writer)
     items: list[tuple[str, Mapping[str, Any]]] = []
-    for item in _lines(path, writer.report):
-        items.append(item)
+    for name, record in _lines(path, writer.report):
+        if version == 1:
+            record = {**record, "authors": await bylines_of_accounts(writer, record)}
+        items.append((name, record))
         if len(items) == writer.options.batch_size:
             await batch.write(items, progress)
             items = []

@@ -8,7 +8,18 @@ importer builds the same record from what it holds to decide whether an item cha
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cms.models import Article, Category, LiveStream, Media, ProgrammeSlot, Revision, Tag, User
+from cms.models import (
+    Article,
+    AuthorProfile,
+    Category,
+    HomeSlot,
+    LiveStream,
+    Media,
+    ProgrammeSlot,
+    Revision,
+    Tag,
+    User,
+)
 from cms.transfer.format import timestamp
 
 
@@ -38,8 +49,57 @@ def category_record(category: Category, parent_slug: str | None) -> dict[str, An
     }
 
 
-def tag_record(tag: Tag) -> dict[str, Any]:
-    return {"slug": tag.slug, "names": tag.names, "created_at": timestamp(tag.created_at)}
+def tag_record(tag: Tag, aliases: Sequence[str]) -> dict[str, Any]:
+    """Aliases are the slugs of tags merged into this one: their old addresses keep working."""
+    return {
+        "slug": tag.slug,
+        "names": tag.names,
+        "aliases": sorted(aliases),
+        "created_at": timestamp(tag.created_at),
+    }
+
+
+def author_record(author: AuthorProfile, photo: str | None, account: str | None) -> dict[str, Any]:
+    """A byline's profile; `account` is the email of the staff account it belongs to, if any."""
+    return {
+        "slug": author.slug,
+        "names": author.names,
+        "bios": author.bios,
+        "photo": photo,
+        "links": author.links,
+        "is_organization": author.is_organization,
+        "account": account,
+        "created_at": timestamp(author.created_at),
+    }
+
+
+def home_slot_record(slot: HomeSlot, category: str | None, article: str) -> dict[str, Any]:
+    return {
+        "locale": slot.locale,
+        "zone": slot.zone.value,
+        "category": category,
+        "position": slot.position,
+        "article": article,
+        "expires_at": timestamp(slot.expires_at),
+        "set_at": timestamp(slot.set_at),
+    }
+
+
+def correction_record(text: str, corrected_at: Any) -> dict[str, Any]:
+    return {"text": text, "corrected_at": timestamp(corrected_at)}
+
+
+def live_entry_record(
+    body: str, created_at: Any, author: str | None, edited_at: Any, pinned_at: Any
+) -> dict[str, Any]:
+    """A live blog entry; `author` is the email of the account that wrote it."""
+    return {
+        "body": body,
+        "created_at": timestamp(created_at),
+        "author": author,
+        "edited_at": timestamp(edited_at),
+        "pinned_at": timestamp(pinned_at),
+    }
 
 
 def media_record(media: Media) -> dict[str, Any]:
@@ -74,8 +134,11 @@ def article_record(
     authors: Sequence[str],
     former_slugs: Sequence[str],
     cover: str | None,
+    corrections: Sequence[Mapping[str, Any]],
+    live_blog: Sequence[Mapping[str, Any]],
 ) -> dict[str, Any]:
-    """Body text and reading time are left out: they follow from the body."""
+    """Body text and reading time are left out: they follow from the body. `authors` are
+    profile slugs in byline order; corrections and live blog entries in time order."""
     return {
         "public_id": article.public_id,
         "locale": article.locale,
@@ -88,6 +151,7 @@ def article_record(
         "status": article.status.value,
         "published_at": timestamp(article.published_at),
         "scheduled_at": timestamp(article.scheduled_at),
+        "expires_at": timestamp(article.expires_at),
         "created_at": timestamp(article.created_at),
         "updated_at": timestamp(article.updated_at),
         "category": category,
@@ -105,6 +169,12 @@ def article_record(
         "views": article.views,
         "digest_on": article.digest_on.isoformat() if article.digest_on else None,
         "version": article.version,
+        "corrections": sorted(
+            (dict(c) for c in corrections), key=lambda c: (c["corrected_at"], c["text"])
+        ),
+        "live_blog": sorted(
+            (dict(e) for e in live_blog), key=lambda e: (e["created_at"], e["body"])
+        ),
     }
 
 

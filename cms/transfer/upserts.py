@@ -27,6 +27,7 @@ from cms.models import (
 )
 from cms.models.columns import utcnow
 from cms.transfer import fields
+from cms.transfer.fields import slug_of
 from cms.transfer.format import parse_timestamp
 from cms.transfer.records import (
     category_record,
@@ -35,9 +36,9 @@ from cms.transfer.records import (
     tag_record,
     user_record,
 )
+from cms.transfer.tag_aliases import aliases_of, tag_aliases, write_tag_aliases
 from cms.transfer.writer import Writer
 
-KEY_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STORAGE_KEY = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{2}/([0-9a-f]{64})\.[a-z0-9]{1,5}$")
 COPIED = ("id",)
 
@@ -46,13 +47,6 @@ def _copy(target: Any, source: Any, skip: tuple[str, ...] = COPIED) -> None:
     for name in type(source).model_fields:
         if name not in skip:
             setattr(target, name, getattr(source, name))
-
-
-def slug_of(record: Mapping[str, Any], name: str = "slug", limit: int = 100) -> str:
-    slug = fields.text(record, name, limit=limit, required=True)
-    if not KEY_SLUG.match(slug):
-        raise ValueError(f"{name} {slug!r} is not lowercase Latin letters, digits and hyphens")
-    return slug
 
 
 def created_at(record: Mapping[str, Any]) -> Any:
@@ -92,8 +86,8 @@ async def upsert_user(writer: Writer, record: Mapping[str, Any]) -> str:
         existing, with_secrets=bool(secret)
     ):
         return "unchanged"
+    # Nothing public shows an account since bylines are author profiles: no cache to purge.
     _copy(existing, user, COPIED + (() if secret else ("password_hash",)) + ("last_login_at",))
-    writer.stale.add(cache_tags.user(existing.id))
     return "updated"
 
 
@@ -139,15 +133,20 @@ async def upsert_tag(writer: Writer, record: Mapping[str, Any]) -> str:
     existing = (await writer.session.scalars(select(Tag).where(col(Tag.slug) == slug))).first()
     _keep_created_at(record, tag, existing)
     changed = {cache_tags.TAGS}
+    before = await tag_aliases(writer, existing.id) if existing is not None else []
+    aliases = aliases_of(record)
+    aliases = before if aliases is None else aliases
     if existing is None:
         writer.stale |= changed
         writer.session.add(tag)
         await writer.session.flush()
         writer.keys.tags.add(tag.id, slug)
+        await write_tag_aliases(writer, tag.id or 0, aliases)
         return "created"
-    if tag_record(tag) == tag_record(existing):
+    if tag_record(tag, aliases) == tag_record(existing, before):
         return "unchanged"
     _copy(existing, tag)
+    await write_tag_aliases(writer, existing.id or 0, aliases)
     writer.stale |= changed | {cache_tags.tag(existing.id)}
     return "updated"
 

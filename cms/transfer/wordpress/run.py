@@ -21,6 +21,7 @@ from cms.services.slugs import with_suffix
 from cms.settings import Settings
 from cms.storage import storage_for
 from cms.transfer.articles import ArticleBatch
+from cms.transfer.curation import upsert_author
 from cms.transfer.progress import Reporter, Silent
 from cms.transfer.report import Report
 from cms.transfer.upserts import upsert_category, upsert_tag, upsert_user
@@ -46,6 +47,8 @@ class WordPressOptions:
 class Channel:
     site: str = ""
     authors: dict[str, Author] = field(default_factory=dict)
+    bylines: dict[str, str] = field(default_factory=dict)
+    """Each author's login and the slug of the author profile made for them."""
     attachments: dict[str, str] = field(default_factory=dict)
     posts: int = 0
 
@@ -68,6 +71,31 @@ def _site(path: Path) -> str:
     return hashlib.sha256(head).hexdigest()[:16]
 
 
+async def _author(writer: Writer, channel: Channel, entry: Author) -> None:
+    """An author becomes a byline's profile (slug from the login, name from the display name);
+    one with an email also gets an account, tied to the profile, that an admin can enable."""
+    name = entry.display_name or entry.login
+    item = f"author {entry.login}"
+    account = None
+    if entry.email:
+        user = {"email": entry.email, "role": "AUTHOR", "is_active": True, "display_name": name}
+        await writer.item("users", item, partial(upsert_user, writer, user))
+        account = _account(writer, entry.email)
+    slug = mapping.as_slug(entry.login)[:100].strip("-") or f"author-{len(channel.bylines) + 1}"
+    profile = {"slug": slug, "names": dict.fromkeys(writer.settings.locales, name)}
+    if account is not None:
+        profile["account"] = account
+    await writer.item("authors", item, partial(upsert_author, writer, profile))
+    if slug in writer.keys.authors.by_key:
+        channel.bylines[entry.login] = slug
+
+
+def _account(writer: Writer, email: str) -> str | None:
+    """The imported account with this email, as the keys spell it."""
+    wanted = email.strip().lower()
+    return next((e for e in writer.keys.users.by_key if e.lower() == wanted), None)
+
+
 async def _first_pass(writer: Writer, path: Path, progress: Reporter) -> Channel:
     channel = Channel(site=_site(path))
     terms: dict[tuple[str, str], Term] = {}
@@ -75,11 +103,7 @@ async def _first_pass(writer: Writer, path: Path, progress: Reporter) -> Channel
     for entry in _entries(path, writer.report):
         if isinstance(entry, Author) and entry.login:
             channel.authors[entry.login] = entry
-            author: dict[str, Any] = {"email": entry.email, "role": "AUTHOR", "is_active": True}
-            author["display_name"] = entry.display_name or entry.login
-            await writer.item(
-                "users", f"author {entry.login}", partial(upsert_user, writer, author)
-            )
+            await _author(writer, channel, entry)
         elif isinstance(entry, Term):
             terms[(entry.kind, entry.slug)] = entry
         elif isinstance(entry, Item) and entry.post_type == "attachment":
@@ -205,9 +229,9 @@ class Posts:
             picture = await self._picture(attachments[thumbnail], name)
             cover = picture[0] if picture else None
         authors = []
-        email = self._email(item.creator)
-        if email is not None:
-            authors = [email]
+        byline = self.channel.bylines.get(item.creator)
+        if byline is not None:
+            authors = [byline]
         elif item.creator:
             self.writer.report.warn(name, f"its author {item.creator!r} is not in the export")
         locale = mapping.locale(item, self.mapping)
@@ -217,14 +241,6 @@ class Posts:
         return mapping.article_record(
             item, self.mapping, body=body, slug=slug, cover=cover, authors=authors
         )
-
-    def _email(self, login: str) -> str | None:
-        """The account imported for a post's author, if the export had them (with an email)."""
-        author = self.channel.authors.get(login)
-        if author is None:
-            return None
-        wanted = author.email.strip().lower()
-        return next((e for e in self.writer.keys.users.by_key if e.lower() == wanted), None)
 
 
 async def import_wordpress(

@@ -1,13 +1,15 @@
 """Export and import of our own format: a round trip into an empty database gives the same
 files and answers the README's queries the same; a second import changes nothing."""
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlmodel import col, select
 
-from cms.models import metadata
+from cms.models import Article, ArticleAuthor, AuthorProfile, User, metadata
 from cms.seed import seed_demo
 from cms.settings import Settings
 from cms.transfer.export import ExportOptions
@@ -147,3 +149,59 @@ async def test_an_import_purges_the_caches_once_at_the_end(
     assert len(purges) == 1
     assert {"feed:all", "categories", "tags", "live"} <= purges[0]
     assert sum(tag.startswith("article:") for tag in purges[0]) == 51
+
+
+def _as_version_1(folder: Path) -> dict[str, list[str]]:
+    """The export rewritten as version 1 wrote it: no profiles, no curated extras, bylines by
+    account email (a profile without an account had no place then). Returns those bylines."""
+    accounts = {
+        record["slug"]: record["account"]
+        for record in map(json.loads, (folder / "authors.ndjson").read_text().splitlines())
+    }
+    bylines, lines = {}, []
+    for line in (folder / "articles.ndjson").read_text().splitlines():
+        record = json.loads(line)
+        for added in ("expires_at", "corrections", "live_blog"):
+            del record[added]
+        record["authors"] = [accounts[slug] for slug in record["authors"] if accounts[slug]]
+        bylines[record["public_id"]] = record["authors"]
+        lines.append(json.dumps(record, sort_keys=True))
+    (folder / "articles.ndjson").write_text("\n".join(lines) + "\n")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    for dropped in ("authors.ndjson", "home_slots.ndjson"):
+        (folder / dropped).unlink()
+        del manifest["files"][dropped]
+    data = (folder / "articles.ndjson").read_bytes()
+    manifest["files"]["articles.ndjson"]["sha256"] = hashlib.sha256(data).hexdigest()
+    (folder / "manifest.json").write_text(json.dumps(manifest | {"version": 1}))
+    return bylines
+
+
+async def test_a_version_1_export_is_read_with_bylines_by_account(
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    session: AsyncSession,
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    await seed_demo(session, settings)
+    folder = await export_to(sessions, settings, tmp_path / "export")
+    bylines = _as_version_1(folder)
+    await _empty(engine)
+
+    report = await import_from(sessions, settings, folder)
+
+    assert report.errors == []
+    assert report.created["articles"] == 51
+    query = (
+        select(Article.public_id, User.email)
+        .join(ArticleAuthor, col(ArticleAuthor.article_id) == col(Article.id))
+        .join(AuthorProfile, col(AuthorProfile.id) == col(ArticleAuthor.author_id))
+        .join(User, col(User.id) == col(AuthorProfile.user_id))
+        .order_by(col(ArticleAuthor.position))
+    )
+    found: dict[str, list[str]] = {public_id: [] for public_id in bylines}
+    for public_id, email in await session.execute(query):
+        found[public_id].append(email)
+    assert found == bylines
+    assert any(bylines.values())

@@ -12,7 +12,16 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select
 
-from cms.models import Article, ArticleSlugHistory, Category, Media, Tag, User
+from cms.models import (
+    Article,
+    ArticleAuthor,
+    ArticleSlugHistory,
+    AuthorProfile,
+    Category,
+    Media,
+    Tag,
+    User,
+)
 from cms.settings import Settings
 from cms.transfer.report import Report
 from cms.transfer.wordpress.run import WordPressOptions, import_wordpress
@@ -315,3 +324,33 @@ async def test_terms_a_post_uses_but_the_channel_does_not_list_are_created(
     category = (await session.scalars(select(Category).where(col(Category.slug) == "misc"))).one()
     assert article.category_id == category.id
     assert (await session.scalars(select(Tag.slug))).all() == ["loose"]
+
+
+async def test_authors_become_author_profiles_in_their_posts_bylines(
+    session: AsyncSession, sessions: async_sessionmaker[AsyncSession], settings: Settings,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    posts = [Post(1, "By Nino"), Post(2, "From the desk", creator="news.desk")]
+    source = write_wxr(tmp_path, wxr(posts, authors={"nino": "nino@old.example", "news.desk": ""}))
+
+    report = await _import(sessions, settings, source)
+    again = await _import(sessions, settings, source)
+
+    assert report.errors == []
+    profiles = {p.slug: p for p in (await session.scalars(select(AuthorProfile))).all()}
+    account = (await session.scalars(select(User))).one()
+    assert profiles["nino"].names == dict.fromkeys(settings.locales, "Nino")
+    assert profiles["nino"].user_id == account.id
+    assert profiles["news-desk"].names == dict.fromkeys(settings.locales, "News.Desk")
+    assert profiles["news-desk"].user_id is None
+    bylines = select(Article.title, AuthorProfile.slug).join(
+        ArticleAuthor, col(ArticleAuthor.article_id) == col(Article.id)
+    )
+    found = await session.execute(
+        bylines.join(AuthorProfile, col(AuthorProfile.id) == col(ArticleAuthor.author_id))
+    )
+    assert {title: slug for title, slug in found} == {
+        "By Nino": "nino",
+        "From the desk": "news-desk",
+    }
+    assert (again.errors, again.changed) == ([], 0)

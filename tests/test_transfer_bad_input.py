@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import select
 
-from cms.models import Article, ArticleTag
+from cms.models import Article, ArticleTag, AuthorProfile
 from cms.settings import Settings
 from cms.transfer.format import dumps
 from cms.transfer.ndjson_import import FormatError
@@ -152,3 +152,23 @@ async def test_a_strict_import_with_one_bad_item_writes_nothing(
         "status 'LOST' is not one of DRAFT, IN_REVIEW, SCHEDULED, PUBLISHED, ARCHIVED"
     ]
     assert await _count(session, Article) == 0
+
+
+async def test_an_author_link_that_is_not_a_web_address_is_refused(
+    session: AsyncSession, sessions: async_sessionmaker[AsyncSession], settings: Settings,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    folder = await _exported(session, sessions, settings, tmp_path / "export")
+    wire = {"slug": "wire", "names": {"en": "Wire"}, "links": [
+        {"label": "Site", "url": "javascript:alert(1)"}]}  # fmt: skip
+    _rewrite(folder, "authors.ndjson", [wire])
+
+    report = await import_from(sessions, settings, folder)
+
+    assert [(p.item, p.message) for p in report.errors] == [
+        (
+            "authors.ndjson line 1 (slug wire)",
+            "link 1: 'javascript:alert(1)' is not an http(s) address",
+        )
+    ]
+    assert await _count(session, AuthorProfile) == 1

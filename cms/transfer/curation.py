@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from cms import cache_tags
 from cms.models import Article, AuthorProfile, HomeSlot, HomeZone
 from cms.models.home import slot_key
+from cms.services.authors import URL
 from cms.transfer import fields
 from cms.transfer.article_build import key_of, public_id_of
 from cms.transfer.fields import slug_of
@@ -22,10 +23,18 @@ from cms.transfer.writer import Writer
 
 
 def _links(record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Checked as the editor's form checks them: a frontend renders these as links."""
     value = record.get("links") or []
     if not isinstance(value, list) or not all(isinstance(link, dict) for link in value):
         raise ValueError("links must be a list of objects")
-    return [dict(link) for link in value]
+    links = []
+    for number, link in enumerate(value, 1):
+        label = fields.text(link, "label", limit=100, required=True)
+        url = fields.text(link, "url", limit=2000, required=True)
+        if not URL.match(url):
+            raise ValueError(f"link {number}: {url!r} is not an http(s) address")
+        links.append({"label": label, "url": url})
+    return links
 
 
 async def upsert_author(writer: Writer, record: Mapping[str, Any]) -> str:

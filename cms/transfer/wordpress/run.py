@@ -73,7 +73,8 @@ def _site(path: Path) -> str:
 
 async def _author(writer: Writer, channel: Channel, entry: Author) -> None:
     """An author becomes a byline's profile (slug from the login, name from the display name);
-    one with an email also gets an account, tied to the profile, that an admin can enable."""
+    one with an email also gets an account tied to the profile, which can sign in once its
+    password is set."""
     name = entry.display_name or entry.login
     item = f"author {entry.login}"
     account = None

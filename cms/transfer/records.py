@@ -1,8 +1,9 @@
 """Entities as export records: what a newsroom's data is, without the database's own ids.
 
-References between records use stable keys (a category's slug, a user's email, a media file's
-checksum, an article's public id), so a file imported into another database means the same. The
-importer builds the same record from what it holds to decide whether an item changed.
+References between records use stable keys (a category's slug, a user's email, an author
+profile's slug, a media file's checksum, an article's public id), so a file imported into another
+database means the same. The importer builds the same record from what it holds to decide
+whether an item changed.
 """
 
 from collections.abc import Mapping, Sequence

@@ -1,5 +1,5 @@
-"""The `cms` command: check (and reach), serve, migrate, seed, backup, restore, export-schema,
-export-settings-doc, users, queries, digest."""
+"""The `cms` command: check (and reach), serve, migrate, seed, backup, restore, export, import,
+export-schema, export-settings-doc, users, queries, digest."""
 
 import asyncio
 import secrets
@@ -21,7 +21,14 @@ from cms.models import Role
 from cms.services import digest, persisted_queries, scheduling
 from cms.services import users as user_service
 from cms.settings import Settings
+from cms.transfer import run as transfer
+from cms.transfer.export import ExportOptions
+from cms.transfer.ndjson_import import FormatError
+from cms.transfer.report import Report
+from cms.transfer.wordpress.run import WordPressOptions
+from cms.transfer.writer import ImportOptions
 from cms.web.commands import SCHEMA_FILE, follow_served_address, run_server, write_schema
+from cms.web.purge import purger_for
 
 app = typer.Typer(help="Newsroom CMS: a headless GraphQL CMS for news publishers.")
 user_app = typer.Typer(help="Staff accounts.")
@@ -30,6 +37,8 @@ queries_app = typer.Typer(help="Registered (persisted) GraphQL documents.")
 app.add_typer(queries_app, name="queries")
 digest_app = typer.Typer(help="The daily newsletter digest.")
 app.add_typer(digest_app, name="digest")
+import_app = typer.Typer(help="Bring content in: our own export, or a WordPress site.")
+app.add_typer(import_app, name="import")
 
 GENERATED_PASSWORD_BYTES = 18
 """24 URL-safe characters: far beyond guessing, short enough to type once."""
@@ -310,6 +319,103 @@ def restore(
         f"Restored {manifest.rows('article')} article(s) and {len(manifest.media)} media "
         f"file(s) from {manifest.created_at.isoformat()}; checksums verified."
     )
+
+
+@app.command("export")
+def export(
+    out_dir: Annotated[Path, typer.Argument(help="A new or empty folder to write into.")],
+    with_secrets: Annotated[
+        bool, typer.Option("--with-secrets", help="Include staff password hashes.")
+    ] = False,
+    revisions: Annotated[bool, typer.Option(help="Include every article's revisions.")] = False,
+) -> None:
+    """Export the content as documented NDJSON files with the media files and a manifest
+    (docs/export-and-import.md)."""
+    options = ExportOptions(with_secrets=with_secrets, with_revisions=revisions)
+    try:
+        result = asyncio.run(transfer.run_export(Settings(), out_dir, options))
+    except FileExistsError as error:
+        typer.echo(f"Error: {error}", err=True)
+        raise typer.Exit(1) from error
+    counts = ", ".join(
+        f"{f.records} {name.removesuffix('.ndjson')}" for name, f in result.files.items()
+    )
+    typer.echo(f"Exported {counts} and {result.media_files} media file(s) to {out_dir}.")
+
+
+ImportFlags = {
+    "strict": typer.Option(help="Write nothing unless every item can be imported."),
+    "dry_run": typer.Option("--dry-run", help="Report what would change; write nothing."),
+    "report": typer.Option(help="Also write the report, with every problem, as JSON here."),
+}
+
+
+def _finish_import(report: Report, report_file: Path | None) -> None:
+    typer.echo(report.summary())
+    if report_file is not None:
+        report.write(report_file)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@import_app.command("ndjson")
+def import_ndjson(
+    folder: Annotated[Path, typer.Argument(help="A folder written by `cms export`.")],
+    strict: Annotated[bool, ImportFlags["strict"]] = False,
+    dry_run: Annotated[bool, ImportFlags["dry_run"]] = False,
+    report: Annotated[Path | None, ImportFlags["report"]] = None,
+) -> None:
+    """Import an export of ours; safe to repeat (records are matched by their keys), and
+    resumable: after an interruption, run it again."""
+    settings = Settings()
+    options = ImportOptions(strict=strict, dry_run=dry_run)
+    try:
+        result = asyncio.run(
+            transfer.run_ndjson_import(settings, folder, options, purger_for(settings))
+        )
+    except FormatError as error:
+        typer.echo(f"Error: {error}", err=True)
+        raise typer.Exit(1) from error
+    _finish_import(result, report)
+
+
+@import_app.command("wordpress")
+def import_wordpress(
+    source: Annotated[Path, typer.Argument(help="The WXR file from Tools → Export.")],
+    public_id_from: Annotated[
+        str | None,
+        typer.Option(help="meta:KEY: a post meta field holding each post's legacy public id."),
+    ] = None,
+    timezone: Annotated[
+        str | None, typer.Option(help="The WordPress site's time zone; CMS_TIMEZONE if unset.")
+    ] = None,
+    uploads: Annotated[
+        Path | None, typer.Option(help="The copied wp-content/uploads folder; ./uploads beside it.")
+    ] = None,
+    download: Annotated[
+        bool, typer.Option(help="Download pictures missing from the uploads folder.")
+    ] = True,
+    strict: Annotated[bool, ImportFlags["strict"]] = False,
+    dry_run: Annotated[bool, ImportFlags["dry_run"]] = False,
+    report: Annotated[Path | None, ImportFlags["report"]] = None,
+) -> None:
+    """Import a WordPress site's posts, categories, tags, authors and pictures; safe to repeat
+    and resumable."""
+    if public_id_from is not None and not public_id_from.startswith("meta:"):
+        typer.echo("Error: --public-id-from takes meta:KEY, e.g. meta:legacy_id.", err=True)
+        raise typer.Exit(2)
+    settings = Settings()
+    wordpress = WordPressOptions(
+        public_id_meta=public_id_from.removeprefix("meta:") if public_id_from else None,
+        timezone=timezone,
+        uploads=uploads,
+        download=download,
+    )
+    options = ImportOptions(strict=strict, dry_run=dry_run)
+    result = asyncio.run(
+        transfer.run_wordpress_import(settings, source, options, wordpress, purger_for(settings))
+    )
+    _finish_import(result, report)
 
 
 @app.command("export-schema")

@@ -1,0 +1,1 @@
+"""Importing a WordPress site from its WXR export (Tools → Export → All content)."""

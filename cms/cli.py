@@ -53,6 +53,10 @@ def _checked_settings() -> Settings:
         for problem in error.errors():
             typer.echo(f"Refused: {problem['msg'].removeprefix('Value error, ')}", err=True)
         raise typer.Exit(1) from None
+    if refusals := settings.serving_refusals():
+        for refusal in refusals:
+            typer.echo(f"Refused: {refusal}", err=True)
+        raise typer.Exit(1)
     for warning in settings.production_warnings():
         typer.echo(f"Warning: {warning}.", err=True)
     return settings

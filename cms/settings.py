@@ -578,6 +578,16 @@ class Settings(BaseSettings):
             )
         return refusals
 
+    def serving_refusals(self) -> list[str]:
+        """What `cms check` and `cms serve` refuse besides `production_refusals`: a value a
+        production server needs, though a program may build production settings without it."""
+        if self.env == "production" and "site_url" not in self.model_fields_set:
+            return [
+                "CMS_SITE_URL must be set in production: every absolute link (media URLs, "
+                "feeds, sitemaps, newsletter links) is built from it"
+            ]
+        return []
+
     def production_warnings(self) -> list[str]:
         """Values that are safe but probably not what a production site wants."""
         if self.env != "production":

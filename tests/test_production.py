@@ -175,6 +175,7 @@ def test_cms_check_refuses_a_production_start_with_unsafe_values(tmp_path: Path)
     debug = _cms(
         "check", env=production | {"CMS_SECRET_KEY": SECRET, "CMS_DEBUG": "1"}, cwd=tmp_path
     )
+    no_site_url = _cms("check", env=production | {"CMS_SECRET_KEY": SECRET}, cwd=tmp_path)
     safe = _cms(
         "check",
         env=production | {"CMS_SECRET_KEY": SECRET, "CMS_SITE_URL": "https://news.example"},
@@ -185,6 +186,8 @@ def test_cms_check_refuses_a_production_start_with_unsafe_values(tmp_path: Path)
     assert "CMS_SECRET_KEY must be set to a random value" in default_secret.stderr
     assert debug.returncode == 1
     assert "CMS_DEBUG shows tracebacks" in debug.stderr
+    assert no_site_url.returncode == 1
+    assert "CMS_SITE_URL must be set in production" in no_site_url.stderr
     assert safe.returncode == 0, safe.stderr
     assert "fit for production" in safe.stdout
     assert "Warning: SQLite serves one machine" in safe.stderr

@@ -9,8 +9,13 @@ on separate ports, not network namespaces: they share no memory, file or socket,
 one learns from the other crosses PostgreSQL, Redis or the store, as between two machines, and
 the test needs neither root nor a network set-up to run in CI. The compose file itself needs a
 Docker engine, which CI does not have.
+
+The webhook test alone gets a pair of its own that may send to a receiver on loopback, which
+production refuses (see `VARIANTS`).
 """
 
+import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -18,7 +23,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,7 +39,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from cms.db import create_engine, create_sessionmaker
-from cms.models import ArticleStatus, AuditEntry, Role
+from cms.models import (
+    ArticleStatus,
+    AuditEntry,
+    DeliveryStatus,
+    Role,
+    WebhookDelivery,
+    WebhookEvent,
+)
 from cms.settings import Settings
 from cms.storage import S3Storage
 from tests.builders import make_article, make_token, make_user
@@ -42,6 +54,7 @@ from tests.live_server import ROOT, free_port, stop_server, wait_until_healthy
 from tests.media_files import photo
 from tests.polling import until
 from tests.replication import ReplicatedPair
+from tests.webhook_receiver import Received, Receiver, webhook_receiver
 from tests.ws import graphql_socket
 
 RECIPE = ROOT / "docs" / "deploy" / "newsroom.env"
@@ -58,6 +71,22 @@ UPLOAD = json.dumps(
     }
 )
 LIBRARY = "{ mediaLibrary(first: 5) { edges { node { id url } } } }"
+REGISTER = """
+mutation R($input: CreateWebhookEndpointInput!) {
+  createWebhookEndpoint(input: $input) { endpoint { id } secret errors { message } }
+}
+"""
+WEBHOOKS = "webhooks"
+"""The `hosts` of the webhook test: the recipe, and the two settings a loopback receiver needs.
+
+Production refuses `CMS_WEBHOOK_ALLOWED_NETWORKS` (a webhook must not reach a private network),
+and the only receiver a test can run listens on loopback, so these hosts run as development with
+loopback admitted. Nothing else changes: the delivery worker reads no other setting that
+`CMS_ENV` decides. The recipe itself is left as it is, and the other tests run it as production.
+"""
+VARIANTS = {
+    WEBHOOKS: {"CMS_ENV": "development", "CMS_WEBHOOK_ALLOWED_NETWORKS": '["127.0.0.0/8"]'},
+}
 
 
 def recipe() -> dict[str, str]:
@@ -123,8 +152,14 @@ def host(env: dict[str, str], folder: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def hosts(
-    replicated: ReplicatedPair, s3_endpoint: str, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    replicated: ReplicatedPair,
+    s3_endpoint: str,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Hosts]:
+    """The two hosts, run from the recipe; a test parametrized with a name from `VARIANTS` gets
+    hosts of their own with those settings added (pytest stops the other pair first, so no
+    worker of the recipe's hosts takes part in what the test looks at)."""
     try:
         Redis.from_url(REDIS_URL).ping()
     except RedisError:
@@ -146,12 +181,15 @@ def hosts(
         "CMS_SCHEDULER_INTERVAL_SECONDS": "0.2",
     }
     assert set(local) <= set(settings), "the test only points the recipe's own settings"
+    variant = VARIANTS[request.param] if hasattr(request, "param") else {}
     outside = {name: value for name, value in os.environ.items() if not name.startswith("CMS_")}
-    env = outside | settings | local
+    env = outside | settings | local | variant
     values: dict[str, Any] = {k[4:].lower(): v for k, v in (settings | local).items()}
     shared = Settings(_env_file=None, **values)
     store = S3Storage.from_settings(shared)
-    store.client.create_bucket(Bucket=store.bucket)
+    # A second pair of hosts in the module finds the bucket the first pair made.
+    with suppress(store.client.exceptions.BucketAlreadyOwnedByYou):
+        store.client.create_bucket(Bucket=store.bucket)
     root = tmp_path_factory.mktemp("hosts")
     try:
         for step in (("check", "--connect"), ("migrate",)):
@@ -174,10 +212,8 @@ async def primary(hosts: Hosts) -> AsyncIterator[AsyncSession]:
         await engine.dispose()
 
 
-async def _editor(session: AsyncSession) -> dict[str, str]:
-    editor = await make_user(
-        session, email=f"ed-{secrets.token_hex(4)}@x.example", role=Role.EDITOR
-    )
+async def _editor(session: AsyncSession, role: Role = Role.EDITOR) -> dict[str, str]:
+    editor = await make_user(session, email=f"ed-{secrets.token_hex(4)}@x.example", role=role)
     return {"authorization": f"Bearer {await make_token(session, editor)}"}
 
 
@@ -324,7 +360,89 @@ async def test_media_uploaded_on_one_host_is_served_from_the_shared_store(hosts:
     assert stored[:2] == b"\xff\xd8"
 
 
-@pytest.mark.skip(reason="webhooks are not on main yet (issue 16, part 1)")
-async def test_webhooks_are_delivered_once_across_hosts(hosts: Hosts) -> None:
-    """The place for part 1's check: an endpoint registered on host A, articles published on
-    both hosts, and the receiver gets each event exactly once."""
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with webhook_receiver() as receiver:
+        yield receiver
+
+
+def _signed(secret: str, request: Received) -> bool:
+    """The check of docs/webhooks.md: HMAC-SHA256 of `<timestamp>.<body>` under the secret."""
+    signed = request.headers["x-cms-timestamp"].encode() + b"." + request.body
+    expected = "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, request.headers["x-cms-signature"])
+
+
+@pytest.mark.parametrize("hosts", [WEBHOOKS], indirect=True)
+async def test_webhooks_are_delivered_once_across_hosts(hosts: Hosts, receiver: Receiver) -> None:
+    """An endpoint registered on host A, articles published on both hosts, and all four
+    workers looking for deliveries: the receiver gets each event exactly once, signed."""
+    async with primary(hosts) as session:
+        admin = await _editor(session, Role.ADMIN)
+        editor = await _editor(session)
+        drafts = [
+            await make_article(session, title=f"Turnout, ward {n}", status=ArticleStatus.DRAFT)
+            for n in range(8)
+        ]
+        await session.commit()
+
+    async def outbox_drained() -> bool:
+        async with primary(hosts) as session:
+            waiting = await session.scalar(
+                select(func.count()).where(col(WebhookEvent.dispatched_at).is_(None))
+            )
+        return waiting == 0
+
+    # Events of the earlier tests (publishes, uploads) had no endpoint to go to: once the workers
+    # have handled every one, none of them can reach the endpoint registered now.
+    await until(outbox_drained, what="the workers emptying the outbox")
+    async with httpx.AsyncClient() as client:
+        registered = await client.post(
+            f"{hosts.a}/graphql",
+            json={
+                "query": REGISTER,
+                "variables": {"input": {"url": receiver.url, "events": ["ARTICLE_PUBLISHED"]}},
+            },
+            headers=admin,
+        )
+        payload = registered.json()["data"]["createWebhookEndpoint"]
+        assert payload["errors"] == [], payload
+        endpoint, secret = payload["endpoint"]["id"], payload["secret"]
+        for n, draft in enumerate(drafts):
+            published = await client.post(
+                f"{(hosts.a, hosts.b)[n % 2]}/graphql",
+                json={"query": PUBLISH, "variables": {"id": draft.public_id}},
+                headers=editor,
+            )
+            assert published.json()["data"]["publishArticle"]["errors"] == []
+
+    await until(lambda: len(receiver.bodies()) >= len(drafts), what="a webhook per publish")
+
+    async def delivery_log() -> list[WebhookDelivery]:
+        async with primary(hosts) as session:
+            query = select(WebhookDelivery).where(col(WebhookDelivery.endpoint_id) == endpoint)
+            return list((await session.scalars(query)).all())
+
+    async def settled() -> bool:
+        log = await delivery_log()
+        return len(log) >= len(drafts) and DeliveryStatus.PENDING not in {d.status for d in log}
+
+    # The receiver answers before the worker writes DELIVERED, so the log is waited for too.
+    # Once no delivery in it is pending, no worker has anything left to send to the endpoint:
+    # the checks below cannot be overtaken by a late duplicate.
+    await until(settled, what="the delivery log settled")
+    log = await delivery_log()
+    with receiver.lock:
+        received = list(receiver.received)
+    ids = [request.headers["x-cms-event-id"] for request in received]
+    bodies = [json.loads(request.body) for request in received]
+
+    assert sorted(ids) == sorted({str(d.event_id) for d in log})
+    assert len(ids) == len(set(ids)) == len(drafts)
+    assert [body["id"] for body in bodies] == ids
+    assert sorted(body["data"]["publicId"] for body in bodies) == sorted(
+        d.public_id for d in drafts
+    )
+    assert {request.headers["x-cms-event"] for request in received} == {"article.published"}
+    assert all(_signed(secret, request) for request in received)
+    assert [(d.status, d.attempts) for d in log] == [(DeliveryStatus.DELIVERED, 1)] * len(drafts)

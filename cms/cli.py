@@ -26,7 +26,7 @@ from cms.transfer.export import ExportOptions
 from cms.transfer.ndjson_import import FormatError
 from cms.transfer.report import Report
 from cms.transfer.wordpress.run import WordPressOptions
-from cms.transfer.writer import ImportOptions
+from cms.transfer.writer import ImportOptions, ImportWebhooks
 from cms.web.commands import SCHEMA_FILE, follow_served_address, run_server, write_schema
 from cms.web.purge import purger_for
 
@@ -351,6 +351,10 @@ ImportFlags = {
     "strict": typer.Option(help="Write nothing unless every item can be imported."),
     "dry_run": typer.Option("--dry-run", help="Report what would change; write nothing."),
     "report": typer.Option(help="Also write the report, with every problem, as JSON here."),
+    "webhooks": typer.Option(
+        help="Tell webhook endpoints: none, one import.completed event (summary), or each "
+        "published article's own event (each)."
+    ),
 }
 
 
@@ -368,11 +372,12 @@ def import_ndjson(
     strict: Annotated[bool, ImportFlags["strict"]] = False,
     dry_run: Annotated[bool, ImportFlags["dry_run"]] = False,
     report: Annotated[Path | None, ImportFlags["report"]] = None,
+    webhooks: Annotated[ImportWebhooks, ImportFlags["webhooks"]] = ImportWebhooks.NONE,
 ) -> None:
     """Import an export of ours; safe to repeat (records are matched by their keys), and
     resumable: after an interruption, run it again."""
     settings = Settings()
-    options = ImportOptions(strict=strict, dry_run=dry_run)
+    options = ImportOptions(strict=strict, dry_run=dry_run, webhooks=webhooks)
     try:
         result = asyncio.run(
             transfer.run_ndjson_import(settings, folder, options, purger_for(settings))
@@ -402,6 +407,7 @@ def import_wordpress(
     strict: Annotated[bool, ImportFlags["strict"]] = False,
     dry_run: Annotated[bool, ImportFlags["dry_run"]] = False,
     report: Annotated[Path | None, ImportFlags["report"]] = None,
+    webhooks: Annotated[ImportWebhooks, ImportFlags["webhooks"]] = ImportWebhooks.NONE,
 ) -> None:
     """Import a WordPress site's posts, categories, tags, authors and pictures; safe to repeat
     and resumable."""
@@ -415,7 +421,7 @@ def import_wordpress(
         uploads=uploads,
         download=download,
     )
-    options = ImportOptions(strict=strict, dry_run=dry_run)
+    options = ImportOptions(strict=strict, dry_run=dry_run, webhooks=webhooks)
     result = asyncio.run(
         transfer.run_wordpress_import(settings, source, options, wordpress, purger_for(settings))
     )

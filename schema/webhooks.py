@@ -57,6 +57,10 @@ class WebhookEventType(Enum):
     LIVE_STREAM_CHANGED = _value(
         WebhookTopic.LIVE_STREAM_CHANGED, "a live stream was added, edited, or went on or off air."
     )
+    IMPORT_COMPLETED = _value(
+        WebhookTopic.IMPORT_COMPLETED,
+        "an import run with `--webhooks summary` changed content; rebuild once.",
+    )
 
     @property
     def topic(self) -> WebhookTopic:

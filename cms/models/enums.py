@@ -61,6 +61,7 @@ class WebhookTopic(StrEnum):
     MEDIA_UPDATED = "media.updated"
     MEDIA_DELETED = "media.deleted"
     LIVE_STREAM_CHANGED = "live_stream.changed"
+    IMPORT_COMPLETED = "import.completed"
 
 
 class HomeZone(StrEnum):

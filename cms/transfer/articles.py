@@ -1,7 +1,9 @@
 """Upserting articles (and their revisions) by public id, a batch at a time.
 
 The rows already there for a batch are read with a handful of queries and turned into export
-records; an incoming record equal to its row's is skipped without a write.
+records; an incoming record equal to its row's is skipped without a write. With `--webhooks
+each`, an article written that is or was on the site gets its webhook event in the same
+savepoint, so an article left out is never announced.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,10 +23,12 @@ from cms.models import (
     ArticleAuthor,
     ArticleCorrection,
     ArticleSlugHistory,
+    ArticleStatus,
     ArticleTag,
     LiveBlogUpdate,
     Revision,
 )
+from cms.services.webhooks import outbox
 from cms.transfer import fields
 from cms.transfer.article_build import (
     as_entity,
@@ -160,6 +164,8 @@ class ArticleBatch:
         try:
             async with writer.session.begin_nested():
                 await self._insert([prepared for _, prepared in new])
+                for _, prepared in new:
+                    self._announce(prepared.article, None)
             writer.report.created["articles"] += len(new)
             progress.advance(len(new))
         except IntegrityError:
@@ -206,6 +212,7 @@ class ArticleBatch:
     async def _write_one(self, prepared: "Prepared") -> str:
         article, links, existing = prepared.article, prepared.links, prepared.existing
         session = self.writer.session
+        before = existing.status if existing is not None else None
         if existing is not None:
             self.writer.stale |= cache_tags.showing_article(existing, [], [])
             for name in Article.model_fields:
@@ -236,9 +243,14 @@ class ArticleBatch:
             ]
         )
         session.add_all(rows)
+        self._announce(article, before)
         await session.flush()
         self._changed(article, links)
         return "created" if existing is None else "updated"
+
+    def _announce(self, article: Article, before: ArticleStatus | None) -> None:
+        if self.writer.announces_each:
+            outbox.article_imported(self.writer.session, article, before)
 
 
 @dataclass(slots=True)

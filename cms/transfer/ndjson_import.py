@@ -116,7 +116,7 @@ async def import_ndjson(
 ) -> Report:
     progress = progress or Silent()
     manifest = read_manifest(folder)
-    writer = await Writer.open(sessions, settings, storage, options)
+    writer = await Writer.open(sessions, settings, storage, options, "ndjson")
     try:
         for name in _check_files(folder, manifest, writer.report):
             total = (manifest["files"][name] or {}).get("records")

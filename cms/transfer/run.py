@@ -28,8 +28,8 @@ async def run_export(settings: Settings, out_dir: Path, options: ExportOptions) 
 async def run_ndjson_import(
     settings: Settings, folder: Path, options: ImportOptions, purge: Purge | None
 ) -> Report:
-    """Imports never publish events: subscribers and webhooks are not told of each archived
-    article; the caches are purged once at the end instead."""
+    """Imports publish no live events (subscribers are not told of each archived article) and
+    webhooks only as `options.webhooks` asks; the caches are purged once at the end."""
     engine = create_engine(settings)
     try:
         await upgrade(engine)

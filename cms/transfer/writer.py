@@ -6,10 +6,14 @@ goes on. Items are committed a batch at a time, and every write is an upsert by 
 an import killed midway (even `kill -9`) and run again redoes the lost batch and skips what is
 already there: nothing is duplicated or lost. `--strict` and `--dry-run` keep the whole run in one
 transaction, committed only if every item went in (strict) or never (dry run).
+
+Webhooks are chosen per run (`ImportWebhooks`): none by default, one `import.completed` event in
+the last commit, or each published article's own event in the transaction of its batch.
 """
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from redis.exceptions import RedisError
 from sqlalchemy import text
@@ -22,12 +26,23 @@ from cms.cache_tags import CacheTag
 from cms.db import is_sqlite
 from cms.errors import CmsError
 from cms.models import Category
+from cms.services.webhooks import outbox
 from cms.settings import Settings
 from cms.storage import Storage
 from cms.transfer.keys import Keys, load_keys
 from cms.transfer.report import Report
 
 Purge = Callable[[set[str]], Awaitable[None]]
+SUMMARISED = ("articles", "categories", "tags")
+"""The kinds of record whose counts `import.completed` carries."""
+
+
+class ImportWebhooks(StrEnum):
+    """What an import tells webhook endpoints."""
+
+    NONE = "none"
+    SUMMARY = "summary"
+    EACH = "each"
 
 
 @dataclass(slots=True)
@@ -35,6 +50,7 @@ class ImportOptions:
     strict: bool = False
     dry_run: bool = False
     batch_size: int = 200
+    webhooks: ImportWebhooks = ImportWebhooks.NONE
 
 
 @dataclass(slots=True)
@@ -45,6 +61,8 @@ class Writer:
     keys: Keys
     options: ImportOptions
     report: Report
+    kind: str
+    """What is imported (`ndjson`, `wordpress`), as `import.completed` names it."""
     stale: set[CacheTag] = field(default_factory=set)
     articles_changed: bool = False
 
@@ -55,6 +73,7 @@ class Writer:
         settings: Settings,
         storage: Storage,
         options: ImportOptions,
+        kind: str,
     ) -> "Writer":
         session = sessions()
         writer = cls(
@@ -64,6 +83,7 @@ class Writer:
             keys=await load_keys(session),
             options=options,
             report=Report(dry_run=options.dry_run),
+            kind=kind,
         )
         await writer._begin()
         return writer
@@ -74,6 +94,11 @@ class Writer:
         commit. IMMEDIATE takes the write lock now, as every batch writes."""
         if is_sqlite(self.settings.database_url):
             await self.session.execute(text("BEGIN IMMEDIATE"))
+
+    @property
+    def announces_each(self) -> bool:
+        """Each published article written gets its own webhook event."""
+        return self.options.webhooks is ImportWebhooks.EACH
 
     @property
     def holds_everything(self) -> bool:
@@ -105,9 +130,16 @@ class Writer:
         self.session.expunge_all()
 
     async def finish(self, purge: Purge | None) -> Report:
-        """Commit what is left (unless a dry run, or a strict run with errors), then purge the
-        response cache and CDN once for everything the run changed."""
+        """Commit what is left (unless a dry run, or a strict run with errors) with the
+        `import.completed` event if asked for and anything changed, then purge the response
+        cache and CDN once for everything the run changed."""
         keep = not self.options.dry_run and not (self.options.strict and self.report.errors)
+        if keep and self.options.webhooks is ImportWebhooks.SUMMARY and self.report.changed:
+            counts = {
+                kind: {"created": self.report.created[kind], "updated": self.report.updated[kind]}
+                for kind in SUMMARISED
+            }
+            outbox.import_completed(self.session, self.kind, counts)
         if keep:
             await self.session.commit()
         else:

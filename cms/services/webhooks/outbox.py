@@ -9,10 +9,14 @@ an article enters or leaves the site, `article.updated` and `article.deleted` on
 published one. A draft's edits do not change any page a frontend has to rebuild, and its title
 must not leave the newsroom before it is published.
 
+An import (`cms import … --webhooks`) announces itself once, with `import.completed` and its
+counts, or each published article it wrote, as an editor's change would be.
+
 Events carry identifiers (public id, locale, slug), never the body: a receiver that needs more
 asks the API, which answers with what the public may see.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -52,3 +56,19 @@ def article_deleted(session: AsyncSession, article: Article) -> None:
     """`article.deleted` when the article being deleted was on the site."""
     if article.status is ArticleStatus.PUBLISHED:
         record(session, WebhookTopic.ARTICLE_DELETED, **_article_data(article))
+
+
+def article_imported(session: AsyncSession, article: Article, before: ArticleStatus | None) -> None:
+    """What an import's write of the article changed on the site; `before` is None for a new
+    one."""
+    if before is ArticleStatus.PUBLISHED and article.status is ArticleStatus.PUBLISHED:
+        article_updated(session, article)
+    else:
+        article_status_changed(session, article, before or ArticleStatus.DRAFT)
+
+
+def import_completed(
+    session: AsyncSession, kind: str, counts: Mapping[str, Mapping[str, int]]
+) -> None:
+    """`import.completed`: one event for a whole import, so a frontend rebuilds once."""
+    record(session, WebhookTopic.IMPORT_COMPLETED, kind=kind, **counts)

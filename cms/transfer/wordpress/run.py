@@ -256,7 +256,7 @@ async def import_wordpress(
     progress = progress or Silent()
     if wordpress.uploads is None:
         wordpress = replace(wordpress, uploads=source.parent / "uploads")
-    writer = await Writer.open(sessions, settings, storage_for(settings), options)
+    writer = await Writer.open(sessions, settings, storage_for(settings), options, "wordpress")
     try:
         channel = await _first_pass(writer, source, progress)
         if not writer.report.errors or not options.strict:

@@ -9,7 +9,7 @@ the live workers; `mostrecent`: the last value set by any of them).
 
 A value that is only known by asking something (a queue's depth in the database) is set by a
 scrape hook, awaited by `/metrics` before it answers: `register_scrape_hook`. Webhook delivery
-registers its queue depth and failures that way when it lands.
+sets its queue depth that way, and counts its attempts as they happen.
 """
 
 from collections.abc import Awaitable, Callable
@@ -65,6 +65,19 @@ SCHEDULER_LAG = Histogram(
 )
 DIGEST_MAILS = Counter(
     "cms_digest_mails", "Digest mails handed to the mail server, by `sent` or `failed`.", ["result"]
+)
+WEBHOOK_QUEUE = Gauge(
+    "cms_webhook_queue_depth",
+    "Webhook work waiting, read from the database at each scrape: `events` not yet handed to "
+    "endpoints, `deliveries` still to be sent (retries included), `dead` deliveries left after "
+    "their last try.",
+    ["kind"],
+    multiprocess_mode="mostrecent",
+)
+WEBHOOK_ATTEMPTS = Counter(
+    "cms_webhook_attempts",
+    "Webhook delivery attempts, by outcome: `delivered`, `failed` (tried again later) or `dead`.",
+    ["outcome"],
 )
 RATE_LIMITED = Counter("cms_rate_limited", "Requests refused with 429, by budget.", ["budget"])
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select
 
@@ -216,6 +217,47 @@ async def test_a_drafts_edits_are_not_announced_and_a_refused_edit_writes_nothin
     assert stale_edit.data["updateArticle"]["errors"] == [{"field": "version"}]
     assert (await session.scalars(select(WebhookEvent))).all() == []
     assert receiver.received == []
+
+
+def _sample(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+async def _pending(session: AsyncSession) -> int:
+    query = select(WebhookDelivery).where(col(WebhookDelivery.status) == DeliveryStatus.PENDING)
+    return len((await session.scalars(query)).all())
+
+
+async def test_metrics_show_the_queue_and_how_each_attempt_ended(
+    gql: Gql,
+    session: AsyncSession,
+    admin: Viewer,
+    editor: Viewer,
+    receiver: Receiver,
+    sender: WebhookSender,
+) -> None:
+    failed = _sample("cms_webhook_attempts_total", outcome="failed")
+    dead = _sample("cms_webhook_attempts_total", outcome="dead")
+    await register(gql, admin, receiver.url)
+    story = await make_article(session, status=ArticleStatus.DRAFT)
+    await session.commit()
+    receiver.answer = Answer(status=500)
+
+    await gql(PUBLISH, {"id": story.public_id}, viewer=editor)
+    await sender.report_queue()
+    waiting = _sample("cms_webhook_queue_depth", kind="events")
+    await sender.dispatch()
+    await sender.report_queue()
+    queued = _sample("cms_webhook_queue_depth", kind="deliveries")
+    await drain(sender)
+    await sender.report_queue()
+
+    assert waiting >= 1
+    assert queued == await _pending(session) + 1 >= 1
+    assert _sample("cms_webhook_queue_depth", kind="deliveries") == await _pending(session)
+    assert _sample("cms_webhook_queue_depth", kind="dead") >= 1
+    assert _sample("cms_webhook_attempts_total", outcome="failed") == failed + 2
+    assert _sample("cms_webhook_attempts_total", outcome="dead") == dead + 1
 
 
 async def test_a_failing_endpoint_is_retried_then_dead_lettered_and_can_be_redelivered(

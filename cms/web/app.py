@@ -23,6 +23,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from cms import metrics
 from cms.db import create_engine, create_sessionmaker
 from cms.events import bus_for
 from cms.replicas import ReadRouter
@@ -123,9 +124,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             )
         if settings.webhook_poll_seconds > 0:
             tasks.append(asyncio.create_task(webhooks.run_forever()))
+        metrics.register_scrape_hook(webhooks.report_queue)
         if settings.digest_time is not None:
             tasks.append(asyncio.create_task(digest.run_forever(sessions, settings)))
         yield
+        metrics.unregister_scrape_hook(webhooks.report_queue)
         for task in tasks:
             task.cancel()
             with suppress(asyncio.CancelledError):

@@ -31,10 +31,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import httpx
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, delete, select, update
 
+from cms import metrics
 from cms.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from cms.models.columns import utcnow
 from cms.services.outbound import AddressRefused, Resolver, pinned_request, system_resolver
@@ -103,6 +104,25 @@ class WebhookSender:
             except Exception:
                 logger.exception("webhook delivery run failed; retrying in %.1f s", interval)
             await asyncio.sleep(interval)
+
+    async def report_queue(self) -> None:
+        """Sets the queue depth gauges (a `cms.metrics` scrape hook)."""
+        async with self.sessions() as session:
+            waiting = await session.scalar(
+                select(func.count()).where(col(WebhookEvent.dispatched_at).is_(None))
+            )
+            by_status = dict(
+                (
+                    await session.execute(
+                        select(WebhookDelivery.status, func.count())
+                        .where(col(WebhookDelivery.status) != DeliveryStatus.DELIVERED)
+                        .group_by(col(WebhookDelivery.status))
+                    )
+                ).all()
+            )
+        metrics.WEBHOOK_QUEUE.labels("events").set(waiting or 0)
+        metrics.WEBHOOK_QUEUE.labels("deliveries").set(by_status.get(DeliveryStatus.PENDING, 0))
+        metrics.WEBHOOK_QUEUE.labels("dead").set(by_status.get(DeliveryStatus.DEAD, 0))
 
     async def run_once(self) -> int:
         """Fan out new events, then send what is due; how many events and tries there were."""
@@ -265,8 +285,10 @@ class WebhookSender:
         }
         if outcome.delivered:
             values |= {"status": DeliveryStatus.DELIVERED, "delivered_at": now}
+            metrics.WEBHOOK_ATTEMPTS.labels("delivered").inc()
         elif attempts >= self.settings.webhook_max_attempts:
             values["status"] = DeliveryStatus.DEAD
+            metrics.WEBHOOK_ATTEMPTS.labels("dead").inc()
             logger.warning(
                 "webhook delivery %s dead-lettered after %d tries: %s",
                 delivery.id,
@@ -275,6 +297,7 @@ class WebhookSender:
             )
         else:
             values["next_attempt_at"] = now + self.retry_delay(attempts)
+            metrics.WEBHOOK_ATTEMPTS.labels("failed").inc()
         async with self.sessions() as session:
             await session.execute(
                 update(WebhookDelivery)

@@ -122,13 +122,24 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     scheduling.run_forever(sessions, settings.scheduler_interval_seconds)
                 )
             )
-        if settings.webhook_poll_seconds > 0:
-            tasks.append(asyncio.create_task(webhooks.run_forever()))
+        delivering = (
+            asyncio.create_task(webhooks.run_forever())
+            if settings.webhook_poll_seconds > 0
+            else None
+        )
         metrics.register_scrape_hook(webhooks.report_queue)
         if settings.digest_time is not None:
             tasks.append(asyncio.create_task(digest.run_forever(sessions, settings)))
         yield
         metrics.unregister_scrape_hook(webhooks.report_queue)
+        if delivering is not None:
+            webhooks.stop()
+            # A run ends within the send timeout; after that the task is cancelled.
+            with suppress(TimeoutError):
+                await asyncio.wait_for(
+                    asyncio.shield(delivering), settings.webhook_timeout_seconds + 1
+                )
+            tasks.append(delivering)
         for task in tasks:
             task.cancel()
             with suppress(asyncio.CancelledError):

@@ -27,6 +27,7 @@ import random
 import secrets
 import time
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -86,6 +87,8 @@ class WebhookSender:
     jitter: Callable[[], float] = random.random
     token: str = field(default_factory=lambda: secrets.token_hex(16))
     """Names this worker's claims, so a late worker cannot overwrite another's result."""
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set by `stop`: the loop ends between two runs, never in the middle of one."""
 
     def retry_delay(self, attempts: int) -> timedelta:
         """The wait after the `attempts`-th failed try: doubling up to the cap, then shifted by
@@ -95,15 +98,21 @@ class WebhookSender:
         return timedelta(seconds=capped * (0.5 + self.jitter()))
 
     async def run_forever(self) -> None:
-        """The app's background task: never dies on an error, tries again next tick."""
+        """The app's background task: never dies on an error, tries again next tick, and ends
+        when `stop` is called, after the run in progress (a claim or a send cut short would be
+        sent again after its lease; a statement cut short leaves its connection to the GC)."""
         interval = self.settings.webhook_poll_seconds
-        while True:
+        while not self.stopping.is_set():
             try:
-                while await self.run_once():
+                while not self.stopping.is_set() and await self.run_once():
                     pass
             except Exception:
                 logger.exception("webhook delivery run failed; retrying in %.1f s", interval)
-            await asyncio.sleep(interval)
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self.stopping.wait(), interval)
+
+    def stop(self) -> None:
+        self.stopping.set()
 
     async def report_queue(self) -> None:
         """Sets the queue depth gauges (a `cms.metrics` scrape hook)."""

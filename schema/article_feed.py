@@ -12,7 +12,7 @@ from cms.services import articles as article_service
 from cms.services.articles import ArticleFilter, FeedKey
 from schema.article import Article
 from schema.context import Info
-from schema.pagination import check_first, decode_cursor, encode_cursor
+from schema.pagination import check_first, decode_cursor, encode_cursor, keyset_page_info
 from schema.selection import selects_any
 
 BODY_FIELDS = frozenset({"body", "plainText"})
@@ -89,10 +89,9 @@ async def resolve_feed(
         )
         for row in rows
     ]
-    page_info = relay.PageInfo(
-        has_next_page=has_next,
-        has_previous_page=position is not None,
-        start_cursor=edges[0].cursor if edges else None,
-        end_cursor=edges[-1].cursor if edges else None,
+    page_info = keyset_page_info(
+        [edge.cursor for edge in edges],
+        has_next=has_next,
+        after_given=position is not None,
     )
     return ArticleConnection(edges=edges, page_info=page_info, filters=filters)

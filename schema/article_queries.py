@@ -29,7 +29,12 @@ from schema.context import Info
 from schema.enums import ArticleStatus, ReadingPeriod
 from schema.errors import bad_input, from_domain
 from schema.locale import checked_locale
-from schema.pagination import check_first, decode_search_cursor, encode_search_cursor
+from schema.pagination import (
+    check_first,
+    decode_search_cursor,
+    encode_search_cursor,
+    keyset_page_info,
+)
 from schema.permissions import SIGNED_IN
 
 MOST_READ_MAX = 50
@@ -234,11 +239,10 @@ class ArticleDiscoveryQueries:
             )
             for hit in hits
         ]
-        page_info = relay.PageInfo(
-            has_next_page=has_next,
-            has_previous_page=position is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+        page_info = keyset_page_info(
+            [edge.cursor for edge in edges],
+            has_next=has_next,
+            after_given=position is not None,
         )
         return SearchConnection(edges=edges, page_info=page_info)
 

@@ -10,7 +10,7 @@ from cms.services.articles import FeedKey
 from schema.author import Author
 from schema.context import Info
 from schema.loaders import LiveUpdatesKey
-from schema.pagination import check_first, decode_cursor, encode_cursor
+from schema.pagination import check_first, decode_cursor, encode_cursor, keyset_page_info
 
 
 @strawberry.type(description="One timestamped entry of a live blog.")
@@ -100,10 +100,9 @@ async def resolve_live_updates(
         )
         for row in rows[:first]
     ]
-    page_info = relay.PageInfo(
-        has_next_page=len(rows) > first,
-        has_previous_page=position is not None,
-        start_cursor=edges[0].cursor if edges else None,
-        end_cursor=edges[-1].cursor if edges else None,
+    page_info = keyset_page_info(
+        [edge.cursor for edge in edges],
+        has_next=len(rows) > first,
+        after_given=position is not None,
     )
     return LiveBlogUpdateConnection(edges=edges, page_info=page_info, article_id=article_id)

@@ -14,7 +14,7 @@ from schema.article_feed import AfterArgument, FirstArgument
 from schema.context import Info
 from schema.enums import MediaKind
 from schema.media import Media
-from schema.pagination import check_first, decode_cursor, encode_cursor
+from schema.pagination import check_first, decode_cursor, encode_cursor, keyset_page_info
 from schema.permissions import SIGNED_IN
 
 
@@ -80,10 +80,9 @@ class MediaQueries:
             assert row.id is not None
             cursor = encode_cursor(FeedKey(row.created_at, row.id))
             edges.append(MediaEdge(cursor=cursor, node=Media.from_entity(row)))
-        page_info = relay.PageInfo(
-            has_next_page=has_next,
-            has_previous_page=position is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+        page_info = keyset_page_info(
+            [edge.cursor for edge in edges],
+            has_next=has_next,
+            after_given=position is not None,
         )
         return MediaConnection(edges=edges, page_info=page_info, filters=filters)

@@ -13,7 +13,7 @@ from cms.services.articles import FeedKey
 from schema.article_feed import AfterArgument, FirstArgument
 from schema.context import Info
 from schema.enums import SubscriberStatus
-from schema.pagination import check_first, decode_cursor, encode_cursor
+from schema.pagination import check_first, decode_cursor, encode_cursor, keyset_page_info
 from schema.permissions import ADMINS
 
 
@@ -95,10 +95,9 @@ class NewsletterQueries:
             )
             for row in rows
         ]
-        page_info = relay.PageInfo(
-            has_next_page=has_next,
-            has_previous_page=position is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+        page_info = keyset_page_info(
+            [edge.cursor for edge in edges],
+            has_next=has_next,
+            after_given=position is not None,
         )
         return NewsletterSubscriberConnection(edges=edges, page_info=page_info, status=wanted)

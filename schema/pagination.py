@@ -11,6 +11,7 @@ import math
 from datetime import UTC, datetime
 
 from graphql import GraphQLError
+from strawberry import relay
 
 from cms.services.articles import FeedKey
 from cms.services.search import SearchKey
@@ -70,3 +71,14 @@ def check_first(first: int, cap: int) -> int:
     if not 0 <= first <= cap:
         raise bad_input(f"`first` must be between 0 and {cap}; got {first}. Page with `after`.")
     return first
+
+
+def keyset_page_info(cursors: list[str], *, has_next: bool, after_given: bool) -> relay.PageInfo:
+    """A page's `pageInfo` from its edges' cursors: a keyset page has something before it
+    exactly when it was asked for with `after`."""
+    return relay.PageInfo(
+        has_next_page=has_next,
+        has_previous_page=after_given,
+        start_cursor=cursors[0] if cursors else None,
+        end_cursor=cursors[-1] if cursors else None,
+    )

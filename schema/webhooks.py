@@ -21,7 +21,7 @@ from cms.services.roles import Forbidden
 from cms.services.webhooks import endpoints as webhook_service
 from cms.services.webhooks.endpoints import LoggedDelivery
 from schema.context import Info
-from schema.pagination import check_first, invalid_cursor
+from schema.pagination import check_first, invalid_cursor, keyset_page_info
 from schema.permissions import ADMINS, forbidden
 
 T = TypeVar("T")
@@ -224,11 +224,10 @@ class WebhookQueries:
             )
             for row in rows[:first]
         ]
-        page_info = relay.PageInfo(
-            has_next_page=len(rows) > first,
-            has_previous_page=before_id is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+        page_info = keyset_page_info(
+            [edge.cursor for edge in edges],
+            has_next=len(rows) > first,
+            after_given=before_id is not None,
         )
         return WebhookDeliveryConnection(edges=edges, page_info=page_info, total_count=total)
 

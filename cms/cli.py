@@ -1,34 +1,32 @@
 """The `cms` command: check (and reach), serve, migrate, seed, backup, restore, export, import,
-export-schema, export-settings-doc, users, queries, digest."""
+export-schema, export-settings-doc, users, queries, digest.
+
+The heavier parts (the GraphQL schema, backups, transfers, password hashing) are imported by
+the commands that use them, so a command starts in a fraction of a second and an import's time
+is spent on articles.
+"""
 
 import asyncio
 import secrets
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
 
-from cms import configuration_doc, connectivity
-from cms.backup import BackupError, create_backup, restore_backup
 from cms.db import create_engine, create_sessionmaker
 from cms.errors import CmsError
-from cms.events import bus_for
 from cms.migrations import upgrade
 from cms.models import Role
-from cms.services import digest, persisted_queries, scheduling
-from cms.services import users as user_service
 from cms.settings import Settings
-from cms.transfer import run as transfer
-from cms.transfer.export import ExportOptions
-from cms.transfer.ndjson_import import FormatError
-from cms.transfer.report import Report
-from cms.transfer.wordpress.run import WordPressOptions
-from cms.transfer.writer import ImportOptions, ImportWebhooks
-from cms.web.commands import SCHEMA_FILE, follow_served_address, run_server, write_schema
-from cms.web.purge import purger_for
+from cms.transfer.writer import ImportWebhooks
+
+if TYPE_CHECKING:
+    from cms.services.digest import DigestRun
+    from cms.services.scheduling import SchedulerRun
+    from cms.transfer.report import Report
 
 app = typer.Typer(help="Newsroom CMS: a headless GraphQL CMS for news publishers.")
 user_app = typer.Typer(help="Staff accounts.")
@@ -76,6 +74,8 @@ def check(
     production: a default or short secret, debug output, SQL echo, and the like."""
     settings = _checked_settings()
     if connect:
+        from cms import connectivity
+
         found = asyncio.run(connectivity.reach(settings))
         for reached in found.reached:
             typer.echo(f"Reached {reached}.")
@@ -150,6 +150,8 @@ def serve(
 ) -> None:
     """Check the settings, migrate the database, then serve the API (the console at /graphql in
     development)."""
+    from cms.web.commands import follow_served_address, run_server
+
     settings = follow_served_address(_checked_settings(), host, port)
     asyncio.run(_migrate(settings))
     if demo:
@@ -166,6 +168,8 @@ def serve(
 async def _create_user(
     settings: Settings, email: str, password: str, role: Role, name: str | None
 ) -> str:
+    from cms.services import users as user_service
+
     engine = create_engine(settings)
     try:
         async with create_sessionmaker(engine)() as session:
@@ -216,8 +220,11 @@ def create_user(
         typer.echo(f"Password (shown only now, stored only as a hash): {password}")
 
 
-async def _publish_due(settings: Settings) -> scheduling.SchedulerRun:
+async def _publish_due(settings: Settings) -> "SchedulerRun":
     """One scheduler run; with Redis configured, the workers' subscribers hear what it did."""
+    from cms.events import bus_for
+    from cms.services import scheduling
+
     engine = create_engine(settings)
     events = bus_for(settings)
     await events.start()
@@ -242,6 +249,8 @@ def publish_due() -> None:
 
 
 async def _register(settings: Settings, paths: list[Path]) -> list[str]:
+    from cms.services import persisted_queries
+
     engine = create_engine(settings)
     try:
         async with create_sessionmaker(engine)() as session:
@@ -263,7 +272,9 @@ def add_queries(
     typer.echo("Restart the server (or its workers) to load new documents.")
 
 
-async def _send_digest(settings: Settings, day: date | None) -> digest.DigestRun:
+async def _send_digest(settings: Settings, day: date | None) -> "DigestRun":
+    from cms.services import digest
+
     engine = create_engine(settings)
     try:
         return await digest.send_digest(create_sessionmaker(engine), settings, day)
@@ -293,6 +304,8 @@ def backup(
     archive: Annotated[Path, typer.Argument(help="The archive to write (a new .tar file).")],
 ) -> None:
     """Save the database and its media in one archive, consistently, while the server runs."""
+    from cms.backup import BackupError, create_backup
+
     try:
         manifest = asyncio.run(create_backup(Settings(), archive))
     except BackupError as error:
@@ -314,6 +327,8 @@ def restore(
 ) -> None:
     """Restore an archive into this instance's database and media store; checks every file
     first and the restored tables after, and migrates an older archive."""
+    from cms.backup import BackupError, restore_backup
+
     try:
         manifest = asyncio.run(restore_backup(Settings(), archive, force=force))
     except BackupError as error:
@@ -335,6 +350,9 @@ def export(
 ) -> None:
     """Export the content as documented NDJSON files with the media files and a manifest
     (docs/export-and-import.md)."""
+    from cms.transfer import run as transfer
+    from cms.transfer.export import ExportOptions
+
     options = ExportOptions(with_secrets=with_secrets, with_revisions=revisions)
     try:
         result = asyncio.run(transfer.run_export(Settings(), out_dir, options))
@@ -358,7 +376,7 @@ ImportFlags = {
 }
 
 
-def _finish_import(report: Report, report_file: Path | None) -> None:
+def _finish_import(report: "Report", report_file: Path | None) -> None:
     typer.echo(report.summary())
     if report_file is not None:
         report.write(report_file)
@@ -376,6 +394,11 @@ def import_ndjson(
 ) -> None:
     """Import an export of ours; safe to repeat (records are matched by their keys), and
     resumable: after an interruption, run it again."""
+    from cms.transfer import run as transfer
+    from cms.transfer.ndjson_import import FormatError
+    from cms.transfer.writer import ImportOptions
+    from cms.web.purge import purger_for
+
     settings = Settings()
     options = ImportOptions(strict=strict, dry_run=dry_run, webhooks=webhooks)
     try:
@@ -411,6 +434,11 @@ def import_wordpress(
 ) -> None:
     """Import a WordPress site's posts, categories, tags, authors and pictures; safe to repeat
     and resumable."""
+    from cms.transfer import run as transfer
+    from cms.transfer.wordpress.run import WordPressOptions
+    from cms.transfer.writer import ImportOptions
+    from cms.web.purge import purger_for
+
     if public_id_from is not None and not public_id_from.startswith("meta:"):
         typer.echo("Error: --public-id-from takes meta:KEY, e.g. meta:legacy_id.", err=True)
         raise typer.Exit(2)
@@ -430,9 +458,14 @@ def import_wordpress(
 
 @app.command("export-schema")
 def export_schema(
-    output: Annotated[Path, typer.Option(help="Where to write the SDL.")] = SCHEMA_FILE,
+    output: Annotated[
+        Path | None, typer.Option(help="Where to write the SDL; schema/schema.graphql if unset.")
+    ] = None,
 ) -> None:
     """Write the GraphQL schema (SDL) to schema/schema.graphql for review."""
+    from cms.web.commands import SCHEMA_FILE, write_schema
+
+    output = output or SCHEMA_FILE
     write_schema(output, Settings())
     typer.echo(f"Wrote {output}")
 
@@ -440,10 +473,13 @@ def export_schema(
 @app.command("export-settings-doc")
 def export_settings_doc(
     output: Annotated[
-        Path, typer.Option(help="Where to write the page.")
-    ] = configuration_doc.CONFIGURATION_DOC,
+        Path | None, typer.Option(help="Where to write the page; docs/configuration.md if unset.")
+    ] = None,
 ) -> None:
     """Write docs/configuration.md from the settings' descriptions, types and defaults."""
+    from cms import configuration_doc
+
+    output = output or configuration_doc.CONFIGURATION_DOC
     configuration_doc.write(output)
     typer.echo(f"Wrote {output}")
 

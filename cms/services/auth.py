@@ -11,7 +11,7 @@ from cms.errors import CmsError
 from cms.models import AuthToken, User
 from cms.models.columns import utcnow
 from cms.services import audit, throttle
-from cms.services.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+from cms.services.passwords import dummy_hash, hash_password, needs_rehash, verify_password
 from cms.services.viewer import Viewer
 from cms.settings import Settings
 
@@ -37,7 +37,7 @@ async def login(
     await throttle.count_attempt(session=session, policy=policy, keys=[account, *client])
     query = select(User).where(col(User.email) == email.strip().lower())
     user = (await session.scalars(query)).first()
-    valid = verify_password(user.password_hash if user else DUMMY_HASH, password)
+    valid = verify_password(user.password_hash if user else dummy_hash(), password)
     if user is None or not valid or not user.is_active:
         raise CmsError(WRONG_CREDENTIALS, field="password")
     if needs_rehash(user.password_hash):

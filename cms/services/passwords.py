@@ -1,5 +1,7 @@
 """Password hashing with argon2id; parameters live in the hash, so they can be raised later."""
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -31,4 +33,8 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
-DUMMY_HASH = hash_password("a password nobody has, verified to keep timing even")
+@cache
+def dummy_hash() -> str:
+    """A hash to verify against when no account has the email, so that answer takes as long
+    as a wrong password; made on first use, not at every start of a worker or command."""
+    return hash_password("a password nobody has, verified to keep timing even")

@@ -37,7 +37,7 @@ from cms.services.editorial import (
 from cms.services.html import BodyFormat, prepare_body
 from cms.services.roles import check_can_edit
 from cms.services.slugs import slugify
-from cms.services.text import plain_text, reading_time_minutes
+from cms.services.text import plain_text, reading_time_minutes, sanitised_text
 from cms.services.webhooks import outbox
 
 LIMITS = {"title": 300, "lead": 1000, "source_name": 200, "seo_title": 300, "seo_description": 500}
@@ -118,7 +118,7 @@ def _body(ec: EditorialContext, changes: Mapping[str, Any]) -> dict[str, Any]:
         media_url_prefix=ec.settings.media_url_for(""),
         embed_hosts=frozenset(ec.settings.embed_hosts),
     )
-    text = plain_text(body)
+    text = sanitised_text(body)
     return {"body": body, "body_text": text, "reading_time_minutes": reading_time_minutes(text)}
 
 

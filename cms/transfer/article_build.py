@@ -9,7 +9,7 @@ from typing import Any, cast
 from cms.models import Article, ArticleStatus
 from cms.services.article_slugs import SLUG_PATTERN
 from cms.services.html import sanitise_body
-from cms.services.text import plain_text, reading_time_minutes
+from cms.services.text import reading_time_minutes, sanitised_text
 from cms.transfer import fields
 from cms.transfer.format import PUBLIC_ID, parse_date, parse_timestamp
 from cms.transfer.records import article_record, correction_record, live_entry_record
@@ -47,7 +47,7 @@ def _body(writer: Writer, source: str, stored: Article | None) -> tuple[str, str
         media_url_prefix=writer.settings.media_url_for(""),
         embed_hosts=frozenset(writer.settings.embed_hosts),
     )
-    return body, plain_text(body)
+    return body, sanitised_text(body)
 
 
 def _unsaved(**values: Any) -> Article:

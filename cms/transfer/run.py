@@ -1,6 +1,9 @@
 """Whole runs for the command line: an engine, the media store and a progress display around
 an export or an import, and the report's summary at the end."""
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from cms.db import create_engine, create_sessionmaker
@@ -25,6 +28,18 @@ async def run_export(settings: Settings, out_dir: Path, options: ExportOptions) 
         await engine.dispose()
 
 
+@contextmanager
+def _long_lived_heap_frozen() -> Iterator[None]:
+    """An import makes millions of short-lived objects, and each of the collector's older
+    passes also walks everything loaded before it began (the modules above all): a tenth of
+    an import's time. Frozen, that heap is left out of those passes."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 async def run_ndjson_import(
     settings: Settings, folder: Path, options: ImportOptions, purge: Purge | None
 ) -> Report:
@@ -33,7 +48,7 @@ async def run_ndjson_import(
     engine = create_engine(settings)
     try:
         await upgrade(engine)
-        with progress.for_output() as shown:
+        with progress.for_output() as shown, _long_lived_heap_frozen():
             return await import_ndjson(
                 create_sessionmaker(engine),
                 settings,
@@ -57,7 +72,7 @@ async def run_wordpress_import(
     engine = create_engine(settings)
     try:
         await upgrade(engine)
-        with progress.for_output() as shown:
+        with progress.for_output() as shown, _long_lived_heap_frozen():
             return await import_wordpress(
                 create_sessionmaker(engine), settings, source, options, wordpress, shown, purge
             )

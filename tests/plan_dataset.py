@@ -4,7 +4,7 @@ test session: the plan tests need the row counts and their spread, not 600-word 
 Everything the planner weighs is as in `bench.rows`: categories with children, ~3 tags an
 article, locales 70/30, distinct publish times over three years with ids shuffled against them,
 drafts holding the newest times, one cover and
-one of 40 authors each. Bodies are a sentence, so the full-text index
+one of 40 authors each, a former slug for every tenth. Bodies are a sentence, so the full-text index
 still has words to find. Around them: three days of view buckets per article (the window "most
 read" sums) and two channels with an hourly programme from two years ago to next week.
 Rows go in through Core `executemany` in large chunks in one transaction.
@@ -16,13 +16,14 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bench import lorem, rows
 from cms.models import (
     Article,
     ArticleAuthor,
+    ArticleSlugHistory,
     ArticleStatus,
     ArticleTag,
     ArticleViewBucket,
@@ -111,6 +112,10 @@ def _articles(rng: random.Random, size: rows.Size, today: date) -> Iterator[tupl
         row["category_id"] = (n % size.categories) + 1 if draft else rng.randint(1, size.categories)
         yield "media", _cover(article_id, moment)
         yield "article", row
+        if n % 10 == 0:
+            # A tenth of the archive was renamed once: its old address still leads to it.
+            former = {"locale": row["locale"], "slug": f"{row['slug']}-first", "retired_at": moment}
+            yield "slug_history", {"article_id": article_id, **former}
         author = {"article_id": article_id, "author_id": article_id % AUTHORS + 1, "position": 0}
         yield "article_author", author
         for position, tag_id in enumerate(rng.sample(range(1, size.tags + 1), 3)):
@@ -157,6 +162,7 @@ def _programme(now: datetime) -> Iterator[tuple[str, Row]]:
 TABLES = {
     "media": _table(Media),
     "article": _table(Article),
+    "slug_history": _table(ArticleSlugHistory),
     "article_tag": _table(ArticleTag),
     "article_author": _table(ArticleAuthor),
     "bucket": _table(ArticleViewBucket),
@@ -197,3 +203,18 @@ async def load(connection: AsyncConnection, size_name: str, now: datetime) -> No
     await connection.execute(insert(_table(AuthorProfile)), profiles)
     await _insert_all(connection, _articles(rng, size, now.astimezone(UTC).date()))
     await _insert_all(connection, _programme(now))
+    if connection.dialect.name == "postgresql":
+        await _advance_sequences(connection)
+
+
+async def _advance_sequences(connection: AsyncConnection) -> None:
+    """Explicit ids leave PostgreSQL's sequences at 1; a row the tests add gets the next id."""
+    for table in {_table(Category), _table(Tag), _table(User), _table(AuthorProfile),
+                  *TABLES.values()}:  # fmt: skip
+        if "id" in table.c:
+            await connection.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                    f'(SELECT max(id) FROM "{table.name}"))'
+                )
+            )

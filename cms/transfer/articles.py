@@ -78,17 +78,23 @@ class ArticleBatch:
         self.checked: set[str] = set()
 
     async def prefetch_owners(self, slugs: Iterable[str]) -> None:
-        """Who has or had each of these slugs, in any language, with two queries."""
+        """Who has or had each of these slugs, in each of the site's languages, with two
+        queries. Naming the languages lets both use their (locale, slug) index: a slug alone
+        would read the whole table for every batch, and an import would slow as it grows."""
         wanted = set(slugs) - self.checked
         if not wanted:
             return
+        locales = self.writer.settings.locales
         current = select(Article.public_id, Article.locale, Article.slug).where(
-            col(Article.slug).in_(wanted)
+            col(Article.locale).in_(locales), col(Article.slug).in_(wanted)
         )
         former = (
             select(Article.public_id, ArticleSlugHistory.locale, ArticleSlugHistory.slug)
             .join(ArticleSlugHistory, col(ArticleSlugHistory.article_id) == col(Article.id))
-            .where(col(ArticleSlugHistory.slug).in_(wanted))
+            .where(
+                col(ArticleSlugHistory.locale).in_(locales),
+                col(ArticleSlugHistory.slug).in_(wanted),
+            )
         )
         for query in (current, former):
             for public_id, locale, slug in await self.writer.session.execute(query):
@@ -96,7 +102,7 @@ class ArticleBatch:
         self.checked |= wanted
 
     async def owner(self, locale: str, slug: str) -> str | None:
-        if slug in self.checked:
+        if slug in self.checked and locale in self.writer.settings.locales:
             return self.owners.get((locale, slug))
         return await slug_owner(self.writer.session, locale, slug)
 

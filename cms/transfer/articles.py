@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+import orjson
 from sqlalchemy import Table, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -127,7 +128,7 @@ class ArticleBatch:
             writer, record, self.existing.get(str(record.get("public_id")))
         )
         public_id = article.public_id
-        fingerprint = hash(repr(sorted(record.items())))
+        fingerprint = hash(orjson.dumps(record, option=orjson.OPT_SORT_KEYS, default=str))
         if self.seen.setdefault(public_id, fingerprint) != fingerprint:
             raise ValueError(f"public id {public_id} appears twice in this import, differently")
         existing = self.existing.get(public_id)

@@ -16,6 +16,9 @@ from cms.transfer.records import article_record, correction_record, live_entry_r
 from cms.transfer.upserts import created_at
 from cms.transfer.writer import Writer
 
+BODY_LIMIT = 2_000_000
+"""Characters of a body's source HTML."""
+
 
 def public_id_of(record: Mapping[str, Any]) -> str:
     value = record.get("public_id")
@@ -37,17 +40,38 @@ def key_of(writer_map: Mapping[str, int], key: Any, what: str) -> int:
     return found
 
 
-def _body(writer: Writer, source: str, stored: Article | None) -> tuple[str, str]:
-    """The sanitised body and its text; a body equal to the one stored was sanitised already,
-    which spares a repeated import most of its work."""
-    if stored is not None and stored.body == source:
-        return stored.body, stored.body_text
+Sanitised = tuple[str, str]
+"""A body as stored, and its plain text."""
+
+
+def sanitised(writer: Writer, source: str) -> Sanitised:
     body = sanitise_body(
         source,
         media_url_prefix=writer.settings.media_url_for(""),
         embed_hosts=frozenset(writer.settings.embed_hosts),
     )
     return body, sanitised_text(body)
+
+
+def sanitised_ahead(writer: Writer, source: Any) -> dict[str, Sanitised]:
+    """A body sanitised while it is read, ahead of its batch (`read_ahead`); empty for what the
+    article's own check will refuse, so that check still names the item and the problem."""
+    if not isinstance(source, str) or len(source) > BODY_LIMIT:
+        return {}
+    try:
+        return {source: sanitised(writer, source)}
+    except ValueError:
+        return {}
+
+
+def _body(
+    writer: Writer, source: str, stored: Article | None, ahead: Mapping[str, Sanitised]
+) -> Sanitised:
+    """The sanitised body and its text; a body equal to the one stored was sanitised already,
+    which spares a repeated import most of its work."""
+    if stored is not None and stored.body == source:
+        return stored.body, stored.body_text
+    return ahead.get(source) or sanitised(writer, source)
 
 
 def _unsaved(**values: Any) -> Article:
@@ -66,16 +90,20 @@ def as_entity(article: Article) -> Article:
 
 
 def build_article(
-    writer: Writer, record: Mapping[str, Any], stored: Article | None = None
+    writer: Writer,
+    record: Mapping[str, Any],
+    stored: Article | None = None,
+    ahead: Mapping[str, Sanitised] | None = None,
 ) -> tuple[Article, dict[str, Any]]:
-    """The article a record describes, and its links by key (tags, authors, former slugs)."""
+    """The article a record describes, and its links by key (tags, authors, former slugs);
+    `ahead` holds bodies already sanitised, by their source."""
     keys, settings = writer.keys, writer.settings
     locale = fields.text(record, "locale", limit=8, required=True)
     if locale not in settings.locales:
         raise ValueError(
             f"locale {locale!r} is not one of this site's ({', '.join(settings.locales)})"
         )
-    body, text = _body(writer, fields.text(record, "body", limit=2_000_000), stored)
+    body, text = _body(writer, fields.text(record, "body", limit=BODY_LIMIT), stored, ahead or {})
     category, cover = record.get("category"), record.get("cover")
     source_url = fields.optional_text(record, "source_url", limit=2000)
     if source_url and not source_url.lower().startswith(("http://", "https://")):

@@ -32,6 +32,7 @@ from cms.models import (
 from cms.services.webhooks import outbox
 from cms.transfer import fields
 from cms.transfer.article_build import (
+    Sanitised,
     as_entity,
     build_article,
     column_values,
@@ -77,6 +78,7 @@ class ArticleBatch:
         self.seen: dict[str, int] = {}
         self.owners: dict[tuple[str, str], str] = {}
         self.checked: set[str] = set()
+        self.ahead: Mapping[str, Sanitised] = {}
 
     async def prefetch_owners(self, slugs: Iterable[str]) -> None:
         """Who has or had each of these slugs, in each of the site's languages, with two
@@ -125,7 +127,7 @@ class ArticleBatch:
         # A field the source does not have (a WordPress post has no view count) keeps its value.
         record = {**self.records.get(str(record.get("public_id")), {}), **record}
         article, links = build_article(
-            writer, record, self.existing.get(str(record.get("public_id")))
+            writer, record, self.existing.get(str(record.get("public_id"))), self.ahead
         )
         public_id = article.public_id
         fingerprint = hash(orjson.dumps(record, option=orjson.OPT_SORT_KEYS, default=str))
@@ -145,12 +147,18 @@ class ArticleBatch:
             self.owners[(article.locale, slug)] = public_id
         return Prepared(article, links, existing)
 
-    async def write(self, items: Sequence[Item], progress: Reporter) -> None:
+    async def write(
+        self,
+        items: Sequence[Item],
+        progress: Reporter,
+        ahead: Mapping[str, Sanitised] | None = None,
+    ) -> None:
         """Check every item, then insert all new articles and their links with a few
         statements in one savepoint; if the database refuses any of that, insert them one by
         one, each in its own savepoint, so only the bad one is left out. Changed articles are
-        updated one by one."""
+        updated one by one. `ahead` holds the batch's bodies sanitised while it was read."""
         writer = self.writer
+        self.ahead = ahead or {}
         await self.load(items)
         new: list[tuple[str, Prepared]] = []
         changed: list[tuple[str, Prepared]] = []

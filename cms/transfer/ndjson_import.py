@@ -8,6 +8,7 @@ truncated file costs only its broken tail (or, with `--strict`, nothing is writt
 import hashlib
 import json
 from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import aclosing
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cms.settings import Settings
 from cms.storage import Storage
+from cms.transfer.article_build import sanitised_ahead
 from cms.transfer.articles import ArticleBatch, upsert_revision
 from cms.transfer.bylines import bylines_of_accounts
 from cms.transfer.curation import upsert_author, upsert_home_slot
@@ -28,6 +30,7 @@ from cms.transfer.format import (
     READABLE_VERSIONS,
 )
 from cms.transfer.progress import Reporter, Silent
+from cms.transfer.read_ahead import read_ahead
 from cms.transfer.report import Report
 from cms.transfer.upserts import (
     upsert_category,
@@ -154,14 +157,18 @@ def _upsert(
 
 
 async def _articles(writer: Writer, path: Path, progress: Reporter, version: int) -> None:
+    """Each batch is read, and its bodies sanitised, while the one before is written."""
     batch = ArticleBatch(writer)
-    items: list[tuple[str, Mapping[str, Any]]] = []
-    for name, record in _lines(path, writer.report):
-        if version == 1:
-            record = {**record, "authors": await bylines_of_accounts(writer, record)}
-        items.append((name, record))
-        if len(items) == writer.options.batch_size:
-            await batch.write(items, progress)
-            items = []
-    if items:
-        await batch.write(items, progress)
+    read = (
+        (name, record, sanitised_ahead(writer, record.get("body")))
+        for name, record in _lines(path, writer.report)
+    )
+    async with aclosing(read_ahead(read, writer.options.batch_size)) as batches:
+        async for items in batches:
+            records = []
+            for name, record, _ in items:
+                if version == 1:
+                    record = {**record, "authors": await bylines_of_accounts(writer, record)}
+                records.append((name, record))
+            ahead = {source: body for _, _, found in items for source, body in found.items()}
+            await batch.write(records, progress, ahead)

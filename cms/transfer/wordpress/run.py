@@ -8,6 +8,7 @@ that shows it, so a picture that cannot be had is reported and the post still co
 
 import hashlib
 from collections.abc import Iterable, Iterator
+from contextlib import aclosing
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -20,9 +21,11 @@ from cms.errors import CmsError
 from cms.services.slugs import with_suffix
 from cms.settings import Settings
 from cms.storage import storage_for
+from cms.transfer.article_build import Sanitised, sanitised_ahead
 from cms.transfer.articles import ArticleBatch
 from cms.transfer.curation import upsert_author
 from cms.transfer.progress import Reporter, Silent
+from cms.transfer.read_ahead import read_ahead
 from cms.transfer.report import Report
 from cms.transfer.upserts import upsert_category, upsert_tag, upsert_user
 from cms.transfer.wordpress import content, mapping
@@ -214,9 +217,9 @@ class Posts:
                 return candidate
             taken.add(candidate)
 
-    async def record(self, item: Item, name: str) -> dict[str, Any]:
+    async def record(self, post: "Post") -> dict[str, Any]:
+        item, name, html = post.item, post.name, post.html
         attachments = self.channel.attachments
-        html = content.to_html(item.content, attachments)
         stored: dict[str, str] = {}
         for url in content.images(html):
             picture = await self._picture(url, name)
@@ -268,19 +271,34 @@ async def import_wordpress(
     return await writer.finish(purge)
 
 
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A post as read: its item, its content as HTML, and that HTML sanitised (for a post whose
+    pictures keep their addresses, the body as stored)."""
+
+    item: Item
+    name: str
+    html: str
+    ahead: dict[str, Sanitised]
+
+
+def _read_posts(writer: Writer, source: Path, channel: Channel) -> Iterator[Post]:
+    for entry in read_safely(source):
+        if isinstance(entry, Item) and entry.post_type == "post":
+            html = content.to_html(entry.content, channel.attachments)
+            name = f"post {entry.post_id} ({entry.title[:60]!r})"
+            yield Post(entry, name, html, sanitised_ahead(writer, html))
+
+
 async def _second_pass(
     writer: Writer, source: Path, channel: Channel, posts: Posts, progress: Reporter
 ) -> None:
+    """Each batch of posts is read, and its bodies sanitised, while the one before is written."""
     progress.stage("Importing posts", channel.posts)
-    pending: list[tuple[str, Item]] = []
-    for entry in read_safely(source):
-        if isinstance(entry, Item) and entry.post_type == "post":
-            pending.append((f"post {entry.post_id} ({entry.title[:60]!r})", entry))
-        if len(pending) == writer.options.batch_size:
+    read = _read_posts(writer, source, channel)
+    async with aclosing(read_ahead(read, writer.options.batch_size)) as batches:
+        async for pending in batches:
             await _posts(writer, posts, pending, progress)
-            pending = []
-    if pending:
-        await _posts(writer, posts, pending, progress)
 
 
 def read_safely(source: Path) -> Iterator[Entry]:
@@ -291,21 +309,21 @@ def read_safely(source: Path) -> Iterator[Entry]:
         return
 
 
-async def _posts(
-    writer: Writer, posts: Posts, pending: list[tuple[str, Item]], progress: Reporter
-) -> None:
+async def _posts(writer: Writer, posts: Posts, pending: list[Post], progress: Reporter) -> None:
     records: list[tuple[str, dict[str, Any]]] = []
     await posts.batch.prefetch_owners(
-        mapping.as_slug(item.post_name) or mapping.as_slug(item.title) for _, item in pending
+        mapping.as_slug(p.item.post_name) or mapping.as_slug(p.item.title) for p in pending
     )
-    for name, item in pending:
-        if item.status not in mapping.STATUSES:
-            writer.report.warn(name, f"status {item.status!r} is not imported")
+    for post in pending:
+        if post.item.status not in mapping.STATUSES:
+            writer.report.warn(post.name, f"status {post.item.status!r} is not imported")
             progress.advance()
             continue
         try:
-            records.append((name, await posts.record(item, name)))
+            records.append((post.name, await posts.record(post)))
         except (ValueError, CmsError) as error:
-            writer.report.error(name, error.message if isinstance(error, CmsError) else str(error))
+            message = error.message if isinstance(error, CmsError) else str(error)
+            writer.report.error(post.name, message)
             progress.advance()
-    await posts.batch.write(records, progress)
+    ahead = {source: body for post in pending for source, body in post.ahead.items()}
+    await posts.batch.write(records, progress, ahead)

@@ -507,10 +507,8 @@ async def _postgres_plan(planned: Planned, statement: Statement) -> dict[str, An
     return tree
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-async def test_public_operations_read_through_indexes(planned: Planned, case: Case) -> None:
-    statements = await _run(planned, case)
-    assert statements
+async def _plan_report(planned: Planned, statements: list[Statement], case: Case) -> list[str]:
+    """Each statement whose plan has a problem, with its plan and the problems."""
     report = []
     for statement in statements:
         if planned.backend == "postgresql":
@@ -523,6 +521,14 @@ async def test_public_operations_read_through_indexes(planned: Planned, case: Ca
             shown = "\n".join(lines)
         if problems:
             report.append(f"{statement.sql}\n{shown}\n-> " + "\n-> ".join(problems))
+    return report
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+async def test_public_operations_read_through_indexes(planned: Planned, case: Case) -> None:
+    statements = await _run(planned, case)
+    assert statements
+    report = await _plan_report(planned, statements, case)
     assert not report, "\n\n".join(report)
 
 
@@ -567,13 +573,5 @@ async def test_an_import_batch_reads_through_indexes(planned: Planned) -> None:
     make an import slow down with every batch it writes."""
     statements = await _import_batch_statements(planned)
     assert statements
-    report = []
-    for statement in statements:
-        if planned.backend == "postgresql":
-            plan = await _postgres_plan(planned, statement)
-            problems = postgres_problems(plan, IMPORT, planned.articles)
-        else:
-            problems = sqlite_problems(await _sqlite_plan(planned, statement), IMPORT)
-        if problems:
-            report.append(f"{statement.sql}\n-> " + "\n-> ".join(problems))
+    report = await _plan_report(planned, statements, IMPORT)
     assert not report, "\n\n".join(report)

@@ -237,6 +237,12 @@ class Settings(BaseSettings):
     webhook_retry_max_seconds: float = Field(
         default=6 * 3600.0, ge=0, description="The longest wait between two tries of a delivery."
     )
+    webhook_log_days: int = Field(
+        default=30,
+        ge=0,
+        description="How long the delivery log keeps an event whose deliveries have all ended "
+        "(delivered, or dead and not sent again); `0` keeps the log forever.",
+    )
     webhook_allowed_networks: list[IPv4Network | IPv6Network] = Field(
         default_factory=list,
         description="Private networks webhooks may be sent to anyway; empty in production. "

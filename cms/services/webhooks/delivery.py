@@ -40,6 +40,7 @@ from cms import metrics
 from cms.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from cms.models.columns import utcnow
 from cms.services.outbound import AddressRefused, Resolver, pinned_request, system_resolver
+from cms.services.webhooks.retention import prune_log
 from cms.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,8 @@ LEASE_MARGIN = timedelta(seconds=30)
 """How long a claim outlives the request's own timeout, for the bookkeeping around it."""
 USER_AGENT = "NewsroomCMS-Webhooks/1"
 ERROR_LENGTH = 500
+PRUNE_EVERY_SECONDS = 3600.0
+"""How often each worker deletes the delivery log's ended events past `CMS_WEBHOOK_LOG_DAYS`."""
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -89,6 +92,8 @@ class WebhookSender:
     """Names this worker's claims, so a late worker cannot overwrite another's result."""
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     """Set by `stop`: the loop ends between two runs, never in the middle of one."""
+    pruned_at: float = float("-inf")
+    """When this worker last pruned the delivery log (`time.monotonic`)."""
 
     def retry_delay(self, attempts: int) -> timedelta:
         """The wait after the `attempts`-th failed try: doubling up to the cap, then shifted by
@@ -106,6 +111,9 @@ class WebhookSender:
             try:
                 while not self.stopping.is_set() and await self.run_once():
                     pass
+                if time.monotonic() - self.pruned_at >= PRUNE_EVERY_SECONDS:
+                    self.pruned_at = time.monotonic()
+                    await prune_log(self.sessions, self.settings.webhook_log_days)
             except Exception:
                 logger.exception("webhook delivery run failed; retrying in %.1f s", interval)
             with suppress(TimeoutError):

@@ -20,11 +20,10 @@ from sqlalchemy.engine import make_url
 from bench.ceiling_queries import (
     ARTICLE_SQL,
     CATEGORIES_SQL,
-    CATEGORY_FEED_AFTER_SQL,
-    CATEGORY_FEED_SQL,
     HOME_SQL,
     RELATED_SQL,
     TAGS_SQL,
+    category_feed_sql,
 )
 from bench.ceiling_sql import Json, decode_cursor, encode_cursor, global_id
 from cms.settings import Settings
@@ -33,14 +32,10 @@ Row = Mapping[str, Any]
 
 
 class Driver(ABC):
-    """What differs between the two drivers: running a statement, the id list, timestamps."""
+    """What differs between the two drivers: running a statement, and timestamps."""
 
     @abstractmethod
     async def fetch(self, sql: str, params: dict[str, Any]) -> Sequence[Row]: ...
-
-    @abstractmethod
-    def ids_clause(self, ids: list[int], params: dict[str, Any]) -> str:
-        """`IN (…)` or `= ANY(…)` for the category ids, adding their parameters."""
 
     @abstractmethod
     def moment(self, value: Any) -> datetime:
@@ -67,10 +62,6 @@ class SqliteDriver(Driver):
     async def fetch(self, sql: str, params: dict[str, Any]) -> Sequence[Row]:
         rows: list[Row] = self.connection.execute(sql, params).fetchall()
         return rows
-
-    def ids_clause(self, ids: list[int], params: dict[str, Any]) -> str:
-        params |= {f"id{n}": ident for n, ident in enumerate(ids)}
-        return "IN (" + ", ".join(f":id{n}" for n in range(len(ids))) + ")"
 
     def moment(self, value: str) -> datetime:
         """SQLAlchemy stores `YYYY-MM-DD HH:MM:SS.ffffff` in UTC on SQLite."""
@@ -116,10 +107,6 @@ class AsyncpgDriver(Driver):
             numbered, *(params[name] for name in names)
         )
         return rows
-
-    def ids_clause(self, ids: list[int], params: dict[str, Any]) -> str:
-        params["ids"] = ids
-        return "= ANY(:ids)"
 
     def moment(self, value: datetime) -> datetime:
         return value.astimezone(UTC)
@@ -225,13 +212,12 @@ class RawReads:
             ids |= grown
         first, after = variables["first"], variables.get("after")
         params: dict[str, Any] = {"limit": first + 1}
-        clause = self.driver.ids_clause(sorted(ids), params)
-        sql = CATEGORY_FEED_SQL
+        params |= {f"id{n}": ident for n, ident in enumerate(sorted(ids))}
         if after is not None:
-            sql = CATEGORY_FEED_AFTER_SQL
             after_at, params["after_id"] = decode_cursor(after)
             params["after_at"] = self.driver.stored_moment(after_at)
-        rows = await self.driver.fetch(sql.format(ids=clause), params)
+        sql = category_feed_sql(len(ids), after is not None)
+        rows = await self.driver.fetch(sql, params)
         page = rows[:first]
         edges = [{"node": self._feed_node(row, False)} for row in page]
         end = (

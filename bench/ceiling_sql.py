@@ -6,9 +6,10 @@ pragmas as the app), so the ratio to it measures what GraphQL and the ORM add, n
 
 import base64
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, BindParameter, Row, RowMapping, bindparam, text
+from sqlalchemy import JSON, Row, RowMapping, TextualSelect, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bench import ceiling_queries as queries
@@ -22,17 +23,14 @@ ARTICLE_SQL = text(queries.ARTICLE_SQL).columns(published_at=UTCDateTime, catego
 TAGS_SQL = text(queries.TAGS_SQL).columns(names=JSON)
 RELATED_SQL = text(queries.RELATED_SQL)
 CATEGORIES_SQL = text(queries.CATEGORIES_SQL).columns(names=JSON)
-_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
-CATEGORY_FEED_SQL = (
-    text(queries.CATEGORY_FEED_SQL.format(ids="IN :ids"))
-    .bindparams(_IDS)
-    .columns(published_at=UTCDateTime)
-)
-CATEGORY_FEED_AFTER_SQL = (
-    text(queries.CATEGORY_FEED_AFTER_SQL.format(ids="IN :ids"))
-    .bindparams(_IDS, bindparam("after_at", type_=UTCDateTime))
-    .columns(published_at=UTCDateTime)
-)
+
+
+@cache
+def category_feed_sql(categories: int, after: bool) -> TextualSelect:
+    query = text(queries.category_feed_sql(categories, after))
+    if after:
+        query = query.bindparams(bindparam("after_at", type_=UTCDateTime))
+    return query.columns(published_at=UTCDateTime)
 
 
 def global_id(public_id: str) -> str:
@@ -134,11 +132,11 @@ async def category(connection: AsyncConnection, settings: Settings, variables: J
     if found is None:
         return {"data": {"category": None}}
     first, after = variables["first"], variables.get("after")
-    params: Json = {"ids": _with_descendants(tree, found.id), "limit": first + 1}
-    query = CATEGORY_FEED_SQL
+    ids = _with_descendants(tree, found.id)
+    params: Json = {f"id{n}": ident for n, ident in enumerate(ids)} | {"limit": first + 1}
     if after is not None:
-        query = CATEGORY_FEED_AFTER_SQL
         params["after_at"], params["after_id"] = decode_cursor(after)
+    query = category_feed_sql(len(ids), after is not None)
     rows = (await connection.execute(query, params)).mappings().all()
     page = rows[:first]
     edges = [{"node": _feed_node(row, settings, False)} for row in page]

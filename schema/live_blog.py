@@ -6,11 +6,10 @@ import strawberry
 from strawberry import relay
 
 from cms.models import LiveBlogUpdate as LiveBlogUpdateEntity
-from cms.services.articles import FeedKey
 from schema.author import Author
 from schema.context import Info
 from schema.loaders import LiveUpdatesKey
-from schema.pagination import check_first, decode_cursor, encode_cursor, keyset_page_info
+from schema.pagination import check_first, created_at_page, decode_cursor
 
 
 @strawberry.type(description="One timestamped entry of a live blog.")
@@ -93,15 +92,9 @@ async def resolve_live_updates(
     rows = await info.context.loaders.live_updates_by_key.load(
         LiveUpdatesKey(article_id=article_id, first=first + 1, after=position)
     )
-    edges = [
-        LiveBlogUpdateEdge(
-            cursor=encode_cursor(FeedKey(row.created_at, row.id or 0)),
-            node=LiveBlogUpdate.from_entity(row),
-        )
-        for row in rows[:first]
-    ]
-    page_info = keyset_page_info(
-        [edge.cursor for edge in edges],
+    edges, page_info = created_at_page(
+        rows[:first],
+        lambda cursor, row: LiveBlogUpdateEdge(cursor=cursor, node=LiveBlogUpdate.from_entity(row)),
         has_next=len(rows) > first,
         after_given=position is not None,
     )

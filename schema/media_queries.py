@@ -8,13 +8,12 @@ from strawberry import relay
 
 from cms.models import MediaKind as MediaKindEntity
 from cms.services import media as media_service
-from cms.services.articles import FeedKey
 from cms.services.media import MediaFilter
 from schema.article_feed import AfterArgument, FirstArgument
 from schema.context import Info
 from schema.enums import MediaKind
 from schema.media import Media
-from schema.pagination import check_first, decode_cursor, encode_cursor, keyset_page_info
+from schema.pagination import check_first, created_at_page, decode_cursor
 from schema.permissions import SIGNED_IN
 
 
@@ -75,13 +74,9 @@ class MediaQueries:
             rows, has_next = await media_service.media_page(
                 session=session, filters=filters, first=first, after=position
             )
-        edges = []
-        for row in rows:
-            assert row.id is not None
-            cursor = encode_cursor(FeedKey(row.created_at, row.id))
-            edges.append(MediaEdge(cursor=cursor, node=Media.from_entity(row)))
-        page_info = keyset_page_info(
-            [edge.cursor for edge in edges],
+        edges, page_info = created_at_page(
+            rows,
+            lambda cursor, row: MediaEdge(cursor=cursor, node=Media.from_entity(row)),
             has_next=has_next,
             after_given=position is not None,
         )

@@ -9,11 +9,10 @@ from strawberry import relay
 from cms.models import NewsletterSubscriber as SubscriberEntity
 from cms.models import SubscriberStatus as SubscriberStatusEntity
 from cms.services import newsletter as newsletter_service
-from cms.services.articles import FeedKey
 from schema.article_feed import AfterArgument, FirstArgument
 from schema.context import Info
 from schema.enums import SubscriberStatus
-from schema.pagination import check_first, decode_cursor, encode_cursor, keyset_page_info
+from schema.pagination import check_first, created_at_page, decode_cursor
 from schema.permissions import ADMINS
 
 
@@ -88,15 +87,11 @@ class NewsletterQueries:
             rows, has_next = await newsletter_service.subscribers(
                 session=session, first=first, after=position, status=wanted
             )
-        edges = [
-            NewsletterSubscriberEdge(
-                cursor=encode_cursor(FeedKey(row.created_at, row.id or 0)),
-                node=NewsletterSubscriber.from_entity(row),
-            )
-            for row in rows
-        ]
-        page_info = keyset_page_info(
-            [edge.cursor for edge in edges],
+        edges, page_info = created_at_page(
+            rows,
+            lambda cursor, row: NewsletterSubscriberEdge(
+                cursor=cursor, node=NewsletterSubscriber.from_entity(row)
+            ),
             has_next=has_next,
             after_given=position is not None,
         )

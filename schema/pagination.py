@@ -8,7 +8,9 @@ largest key, an infinite score). `first` above the cap is refused rather than si
 import base64
 import binascii
 import math
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Protocol, TypeVar
 
 from graphql import GraphQLError
 from strawberry import relay
@@ -17,6 +19,20 @@ from cms.services.articles import FeedKey
 from cms.services.search import SearchKey
 from schema.errors import bad_input
 from schema.node_ids import row_id
+
+
+class Created(Protocol):
+    """A row listed newest first by when it was made: staff, media, subscribers, live posts."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def created_at(self) -> datetime: ...
+
+
+RowT = TypeVar("RowT", bound=Created)
+EdgeT = TypeVar("EdgeT")
 
 _PREFIX = "feed:"
 _SEARCH_PREFIX = "search:"
@@ -82,3 +98,17 @@ def keyset_page_info(cursors: list[str], *, has_next: bool, after_given: bool) -
         start_cursor=cursors[0] if cursors else None,
         end_cursor=cursors[-1] if cursors else None,
     )
+
+
+def created_at_page(
+    rows: Sequence[RowT],
+    edge: Callable[[str, RowT], EdgeT],
+    *,
+    has_next: bool,
+    after_given: bool,
+) -> tuple[list[EdgeT], relay.PageInfo]:
+    """The edges and `pageInfo` of a page of rows listed by (created_at, id), newest first;
+    `edge` makes one edge from a row's cursor and the row."""
+    cursors = [encode_cursor(FeedKey(row.created_at, row.id or 0)) for row in rows]
+    edges = [edge(cursor, row) for cursor, row in zip(cursors, rows, strict=True)]
+    return edges, keyset_page_info(cursors, has_next=has_next, after_given=after_given)

@@ -11,14 +11,13 @@ from cms.models import Role as RoleEntity
 from cms.models import User
 from cms.services import staff as staff_service
 from cms.services import users as user_service
-from cms.services.articles import FeedKey
 from cms.services.roles import ADMINS as ADMIN_ROLES
 from cms.services.staff import StaffFilter
 from schema.article_feed import AfterArgument, FirstArgument
 from schema.context import Info
 from schema.enums import Role
 from schema.node_ids import row_id
-from schema.pagination import check_first, decode_cursor, encode_cursor, keyset_page_info
+from schema.pagination import check_first, created_at_page, decode_cursor
 from schema.permissions import ADMINS
 
 
@@ -114,13 +113,9 @@ class StaffQueries:
             rows, has_next = await staff_service.staff_page(
                 session=session, filters=filters, first=first, after=position
             )
-        edges = []
-        for row in rows:
-            assert row.id is not None
-            cursor = encode_cursor(FeedKey(row.created_at, row.id))
-            edges.append(StaffMemberEdge(cursor=cursor, node=StaffMember.from_entity(row)))
-        page_info = keyset_page_info(
-            [edge.cursor for edge in edges],
+        edges, page_info = created_at_page(
+            rows,
+            lambda cursor, row: StaffMemberEdge(cursor=cursor, node=StaffMember.from_entity(row)),
             has_next=has_next,
             after_given=position is not None,
         )

@@ -8,7 +8,7 @@ demoting each other at once cannot both succeed.
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select, update
 
@@ -19,6 +19,7 @@ from cms.services import audit
 from cms.services.articles import FeedKey
 from cms.services.auth import revoke_all, token_digest
 from cms.services.editorial import EditorialContext, retried
+from cms.services.newest_first import newest_first_page
 from cms.services.passwords import check_strength, hash_password, verify_password
 from cms.services.roles import ADMINS, Forbidden
 
@@ -51,16 +52,7 @@ async def staff_page(
 ) -> tuple[list[User], bool]:
     """Newest accounts first, in keyset pages on (created_at, id)."""
     query = select(User).where(*filters.conditions())
-    if after is not None:
-        query = query.where(
-            or_(
-                col(User.created_at) < after.moment,
-                and_(col(User.created_at) == after.moment, col(User.id) < after.id),
-            )
-        )
-    query = query.order_by(col(User.created_at).desc(), col(User.id).desc()).limit(first + 1)
-    rows = list((await session.scalars(query)).all())
-    return rows[:first], len(rows) > first
+    return await newest_first_page(session, query, col(User.created_at), col(User.id), first, after)
 
 
 async def staff_count(*, session: AsyncSession, filters: StaffFilter) -> int:

@@ -4,13 +4,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from cms.models import Article, LiveStream, Media, MediaKind
 from cms.services.articles import FeedKey, visible_articles
+from cms.services.newest_first import newest_first_page
 from cms.services.viewer import Viewer
 
 
@@ -47,16 +48,9 @@ async def media_page(
 ) -> tuple[list[Media], bool]:
     """Newest first, paged by the keyset (created_at, id) so uploads never shift later pages."""
     query = _filtered(filters)
-    if after is not None:
-        query = query.where(
-            or_(
-                col(Media.created_at) < after.moment,
-                and_(col(Media.created_at) == after.moment, col(Media.id) < after.id),
-            )
-        )
-    query = query.order_by(col(Media.created_at).desc(), col(Media.id).desc()).limit(first + 1)
-    rows = list((await session.scalars(query)).all())
-    return rows[:first], len(rows) > first
+    return await newest_first_page(
+        session, query, col(Media.created_at), col(Media.id), first, after
+    )
 
 
 async def media_count(*, session: AsyncSession, filters: MediaFilter) -> int:
